@@ -1,0 +1,85 @@
+{# Typing helpers for staging. Raw values are VARCHAR (tabular objects) or JSON (documents);
+   empty strings mean null. Dispatched so another adapter can override them. #}
+
+{% macro as_of_date() -%}
+  {#- dbt var as_of_date wins; else $REVOPS_AS_OF (set by the CLI); else the run's start date (UTC). -#}
+  {%- set v = var('as_of_date', none) or env_var('REVOPS_AS_OF', '') -%}
+  {%- if v is none or v == '' -%}cast('{{ run_started_at.strftime("%Y-%m-%d") }}' as date)
+  {%- else -%}cast('{{ v }}' as date){%- endif -%}
+{%- endmacro %}
+
+{% macro reporting_currency() -%}'{{ var("reporting_currency", "USD") | upper }}'{%- endmacro %}
+
+{# Salesforce / ISO datetimes with a Z, +0000 or +02:00 offset -> naive UTC timestamp.
+   Going through timestamptz keeps the offset (a plain timestamp cast drops it); the dbt
+   profile sets TimeZone to UTC. #}
+{% macro parse_utc_timestamp(col) -%}
+  {{ return(adapter.dispatch('parse_utc_timestamp', 'revops')(col)) }}
+{%- endmacro %}
+{% macro default__parse_utc_timestamp(col) -%}
+  cast(cast(nullif(trim({{ col }}), '') as timestamptz) as timestamp)
+{%- endmacro %}
+
+{% macro parse_date(col) -%}cast(nullif(trim({{ col }}), '') as date){%- endmacro %}
+
+{% macro parse_bool(col) -%}
+  (lower(trim(coalesce({{ col }}, ''))) in ('true', '1'))
+{%- endmacro %}
+
+{% macro parse_decimal(col, scale=6) -%}cast(nullif(trim({{ col }}), '') as decimal(38, {{ scale }})){%- endmacro %}
+
+{% macro parse_int(col) -%}cast(cast(nullif(trim({{ col }}), '') as double) as bigint){%- endmacro %}
+
+{# Unix epoch seconds / milliseconds -> naive UTC timestamp. #}
+{% macro epoch_s_to_timestamp(expr) -%}
+  {{ return(adapter.dispatch('epoch_s_to_timestamp', 'revops')(expr)) }}
+{%- endmacro %}
+{% macro default__epoch_s_to_timestamp(expr) -%}
+  make_timestamp(cast({{ expr }} as bigint) * 1000000)
+{%- endmacro %}
+{% macro epoch_ms_to_timestamp(expr) -%}make_timestamp(cast({{ expr }} as bigint) * 1000){%- endmacro %}
+
+{# JSON field extraction from a raw document. path is a JSONPath like '$.metadata.crm_account_id'. #}
+{% macro json_str(col, path) -%}
+  {{ return(adapter.dispatch('json_str', 'revops')(col, path)) }}
+{%- endmacro %}
+{% macro default__json_str(col, path) -%}json_extract_string({{ col }}, '{{ path }}'){%- endmacro %}
+
+{# A normalised email (landing.md "Identity across sources"): trimmed, lower-cased, +tag removed,
+   dots ignored in gmail.com/googlemail.com local parts (googlemail folds into gmail.com).
+   NULL when there is no single @ with text on both sides. #}
+{% macro normalize_email(col) -%}
+  {{ return(adapter.dispatch('normalize_email', 'revops')(col)) }}
+{%- endmacro %}
+{% macro default__normalize_email(col) -%}
+  (case
+     when regexp_full_match(lower(trim({{ col }})), '[^@\s]+@[^@\s]+') then
+       (case
+          when split_part(lower(trim({{ col }})), '@', 2) in ('gmail.com', 'googlemail.com')
+            then replace(split_part(split_part(lower(trim({{ col }})), '@', 1), '+', 1), '.', '') || '@gmail.com'
+          else split_part(split_part(lower(trim({{ col }})), '@', 1), '+', 1) || '@' || split_part(lower(trim({{ col }})), '@', 2)
+        end)
+   end)
+{%- endmacro %}
+
+{# The bare domain of a website or email domain: no scheme, www., path, port; lower-case. #}
+{% macro normalize_domain(col) -%}
+  nullif(regexp_replace(regexp_replace(lower(trim({{ col }})), '^([a-z]+://)?(www\.)?', ''), '[/:?#].*$', ''), '')
+{%- endmacro %}
+
+{# Salesforce 15-character (case-sensitive) IDs -> their 18-character form, so that IDs given
+   either way join. The three suffix characters encode, per 5-character chunk, which
+   characters are upper-case letters. #}
+{% macro sf_id18(col) -%}
+  (case when length(trim({{ col }})) = 15 then trim({{ col }})
+  {%- for chunk in range(3) %}
+    || substr('ABCDEFGHIJKLMNOPQRSTUVWXYZ012345', 1
+      {%- for i in range(5) %} + (case when substr(trim({{ col }}), {{ chunk * 5 + i + 1 }}, 1) between 'A' and 'Z' then {{ 2 ** i }} else 0 end){% endfor %}, 1)
+  {%- endfor %}
+   else nullif(trim({{ col }}), '') end)
+{%- endmacro %}
+
+{# Keep the latest version of each record: later file (lexical order) wins, then later row. #}
+{% macro latest_version(key) -%}
+  qualify row_number() over (partition by {{ key }} order by _source_file desc, _line desc) = 1
+{%- endmacro %}

@@ -1,0 +1,18 @@
+{# Salesforce OpportunityHistory: a snapshot of an opportunity written at every change of
+   stage, amount, probability, forecast category or close date. #}
+with latest as (
+    select *
+    from {{ source('raw', 'crm_opportunity_history') }}
+    {{ latest_version(sf_id18('Id')) }}
+)
+
+select
+    {{ sf_id18('Id') }} as opportunity_history_id,
+    {{ sf_id18('OpportunityId') }} as opportunity_id,
+    nullif(trim(StageName), '') as stage_name,
+    {{ parse_decimal('Amount') }} as amount,
+    {{ parse_decimal('Probability') }} as probability,
+    nullif(trim(ForecastCategory), '') as forecast_category,
+    {{ parse_date('CloseDate') }} as close_date,
+    {{ parse_utc_timestamp('CreatedDate') }} as created_at
+from latest

@@ -1,0 +1,59 @@
+"""Every dbt model, seed and test as Dagster assets and checks, built with one `dbt build`."""
+
+
+import contextlib
+import json
+import os
+
+from collections.abc import Mapping
+from typing import Any
+
+from dagster import AssetExecutionContext, AssetKey
+from dagster_dbt import DagsterDbtTranslator, DbtCliResource, dbt_assets
+
+from ..progress import say
+from ..project import MANIFEST, dbt_project
+
+
+def dbt_vars() -> dict:
+    """Extra dbt vars from $REVOPS_DBT_VARS (JSON). as_of_date travels as $REVOPS_AS_OF, read by
+    the as_of_date() macro, because changing --vars forces dbt to re-parse the whole project."""
+    return json.loads(os.environ["REVOPS_DBT_VARS"]) if os.environ.get("REVOPS_DBT_VARS") else {}
+
+
+class RevopsTranslator(DagsterDbtTranslator):
+    """Models and seeds are keyed by the schema they land in (marts/orders-style keys read well in
+    the UI and match what BI users query); sources keep dagster-dbt's ["raw", table] keys so the
+    ingestion assets are their upstream."""
+
+    def get_asset_key(self, dbt_resource_props: Mapping[str, Any]) -> AssetKey:
+        if dbt_resource_props["resource_type"] in ("model", "seed", "snapshot"):
+            return AssetKey([dbt_resource_props["schema"], dbt_resource_props["name"]])
+        return super().get_asset_key(dbt_resource_props)
+
+    def get_group_name(self, dbt_resource_props: Mapping[str, Any]) -> str | None:
+        if dbt_resource_props["resource_type"] == "source":
+            return "landing"
+        return dbt_resource_props.get("schema")
+
+
+@dbt_assets(manifest=MANIFEST, project=dbt_project, dagster_dbt_translator=RevopsTranslator())
+def revops_dbt_assets(context: AssetExecutionContext, dbt: DbtCliResource):
+    say("dbt build: seeds, staging, intermediate, marts and their tests")
+    args = ["build"]
+    if dbt_vars():
+        args += ["--vars", json.dumps(dbt_vars())]
+    invocation = dbt.cli(args, context=context, raise_on_error=False)
+    # dagster-dbt echoes every dbt log line to stdout; the CLI shows a summary instead.
+    quiet = os.environ.get("REVOPS_PROGRESS") == "1"
+    with open(os.devnull, "w") as devnull, (contextlib.redirect_stdout(devnull) if quiet else contextlib.nullcontext()):
+        yield from invocation.stream()
+    run_results = invocation.get_artifact("run_results.json")
+    failed = [r for r in run_results.get("results", []) if r.get("status") in ("error", "fail")]
+    counts = {}
+    for r in run_results.get("results", []):
+        counts[r.get("status")] = counts.get(r.get("status"), 0) + 1
+    say("dbt build: " + ", ".join(f"{n} {s}" for s, n in sorted(counts.items())))
+    if failed or not invocation.is_successful():
+        lines = [f"- {r['unique_id']}: {r.get('message') or r.get('status')}" for r in failed]
+        raise RuntimeError("dbt build failed:\n" + "\n".join(lines or ["(see the dbt log above)"]))
