@@ -1,6 +1,6 @@
 {# Generic test: fails with the rows where the boolean expression is not true.
    Usage in YAML:  data_tests: [{expression_is_true: {expression: "mrr >= 0", where: "..."}}] #}
-{% test expression_is_true(model, expression, where=none) %}
+{% test expression_is_true(model, expression, column_name=none, where=none) %}
 select *
 from {{ model }}
 where not coalesce(({{ expression }}), false)

@@ -1,0 +1,67 @@
+"""Shared fixtures: warehouses built once per test session through the real CLI.
+
+Building is the expensive part (Dagster + dbt start-up, a full `dbt build`), so each distinct
+(landing folder, as_of) is built once and shared by every test that asks for it.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import duckdb
+import pytest
+
+PROJECT = Path(__file__).resolve().parents[1]
+REVOPS = Path(sys.executable).with_name("revops")
+SCENARIOS = PROJECT / "tests" / "scenarios"
+
+
+def run_cli(*args: str, env: dict | None = None, check: bool = True, timeout: int = 900) -> subprocess.CompletedProcess:
+    """Run the installed `revops` CLI as a user would, capturing its output."""
+    full_env = {k: v for k, v in os.environ.items() if not k.startswith("REVOPS_")}
+    full_env.update(env or {})
+    proc = subprocess.run([str(REVOPS), *args], cwd=PROJECT, env=full_env, capture_output=True, text=True,
+                          timeout=timeout)
+    if check and proc.returncode != 0:
+        raise AssertionError(f"revops {' '.join(args)} exited {proc.returncode}\n--- stdout\n{proc.stdout}\n--- stderr\n{proc.stderr}")
+    return proc
+
+
+@pytest.fixture(scope="session")
+def warehouse_for(tmp_path_factory):
+    """Factory: warehouse_for(landing_dir, as_of) -> path of the published DuckDB file."""
+    built: dict[tuple[str, str], Path] = {}
+
+    def _build(landing: Path, as_of: str) -> Path:
+        key = (str(Path(landing).resolve()), as_of)
+        if key not in built:
+            out = tmp_path_factory.mktemp("wh") / "warehouse.duckdb"
+            run_cli("build", "--landing", key[0], "--warehouse", str(out), "--as-of", as_of, "--quiet")
+            built[key] = out
+        return built[key]
+
+    return _build
+
+
+@pytest.fixture(scope="session")
+def generated_landing(tmp_path_factory) -> Path:
+    """Sample data at a small size, generated once per session through the CLI."""
+    out = tmp_path_factory.mktemp("landing") / "landing"
+    run_cli("generate", "--accounts", "300", "--seed", "7", "--end-date", "2025-06-30", "--out", str(out))
+    return out
+
+
+@pytest.fixture(scope="session")
+def generated_warehouse(warehouse_for, generated_landing) -> Path:
+    return warehouse_for(generated_landing, "2025-06-30")
+
+
+def query(db: Path, sql: str, params=None) -> list[tuple]:
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        return con.execute(sql, params or []).fetchall()
+    finally:
+        con.close()
