@@ -8,8 +8,9 @@
      ConvertedOpportunityId or a contact's OpportunityContactRole;
    - customer_at: CloseDate (00:00 UTC) of the first won New Business opportunity so linked.
    An earlier stage takes the later stage's timestamp when it is missing or later, so stage
-   times never decrease. channel: the canonical channel (seed channel_mapping) of the person's
-   earliest touch at or before lead_at, else the earliest record LeadSource mapped by the seed
+   times never decrease. channel: the canonical channel (seed channel_mapping; an unmapped
+   channel is 'other') of the person's earliest touch (matched on the normalised email of any
+   of its records) at or before lead_at, else the earliest record LeadSource mapped by the seed
    lead_source_channels, else 'unknown'. #}
 {% set as_of_end = "cast(" ~ dbt.dateadd('day', 1, as_of_date()) ~ " as timestamp)" %}
 with records as (
@@ -120,14 +121,23 @@ filled as (
     from filled_mql
 ),
 
+person_emails as (
+    -- every normalised email of the person's records (a converted lead keeps its own email)
+    select distinct person_id, email_normalized
+    from records
+    where email_normalized is not null
+),
+
 touch_channels as (
     select
         f.person_id,
         coalesce(cm.channel, 'other') as channel,
         row_number() over (partition by f.person_id order by t.occurred_at, t.touch_id) as touch_rank
     from filled as f
+    inner join person_emails as pe
+        on pe.person_id = f.person_id
     inner join {{ ref('stg_marketing__touches') }} as t
-        on t.email_normalized = f.email
+        on t.email_normalized = pe.email_normalized
         and t.occurred_at <= f.lead_at
     left join {{ ref('channel_mapping') }} as cm
         on lower(trim(cm.channel_raw)) = lower(trim(t.channel_raw))
