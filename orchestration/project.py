@@ -3,6 +3,9 @@ preparing the manifest must not need the assets to import."""
 
 from __future__ import annotations
 
+import contextlib
+import fcntl
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -42,3 +45,28 @@ def prepare_manifest(force: bool = False) -> Path:
         if proc.returncode != 0:
             raise RuntimeError(f"dbt parse failed:\n{proc.stdout}\n{proc.stderr}")
     return MANIFEST
+
+
+WORK_LINK = PROJECT_DIR / "target" / "work"
+
+
+@contextlib.contextmanager
+def dbt_points_at(work_db: Path):
+    """Point dbt's fixed database path at ``work_db`` for the duration of one dbt invocation.
+
+    The link is to the database's folder (not the file), so DuckDB's write-ahead log lands beside
+    the real file. A lock keeps two dbt runs of this checkout from re-pointing it under each other.
+    """
+    if work_db.name != "warehouse.duckdb":
+        raise ValueError(f"the working database must be named warehouse.duckdb, not {work_db.name}")
+    WORK_LINK.parent.mkdir(parents=True, exist_ok=True)
+    with open(WORK_LINK.parent / ".dbt-run.lock", "a+") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        tmp = WORK_LINK.with_name(f"work.{os.getpid()}")
+        if tmp.is_symlink():
+            tmp.unlink()
+        tmp.symlink_to(work_db.parent.resolve(), target_is_directory=True)
+        if WORK_LINK.exists() and not WORK_LINK.is_symlink():
+            raise RuntimeError(f"{WORK_LINK} exists and is not a link; remove it")
+        os.replace(tmp, WORK_LINK)
+        yield

@@ -96,11 +96,12 @@ def print_kpis(warehouse: Path, months: int = 13) -> None:
     t = Table(title=f"Monthly revenue KPIs (reporting currency, last {len(rows)} months)", title_justify="left")
     for col in ("month", "MRR", "ARR", "new", "expansion", "contraction", "churned", "reactivation", "fx",
                 "paying", "logo churn", "NRR ttm", "GRR ttm", "quick ratio", "LTV", "CAC"):
-        t.add_column(col, justify="left" if col == "month" else "right")
+        t.add_column(col, justify="left" if col == "month" else "right", no_wrap=True)
     for r in reversed(rows):
         t.add_row(str(r[0])[:7], *[_fmt_money(v) for v in r[1:9]], str(r[9]), _fmt_rate(r[10]), _fmt_rate(r[11]),
                   _fmt_rate(r[12]), _fmt_num(r[13]), _fmt_money(r[14]), _fmt_money(r[15]))
-    Console(highlight=False, width=max(160, Console().width)).print(t)
+    # wide enough for every column whatever the terminal (or pipe) says
+    Console(highlight=False, width=max(220, Console().width)).print(t)
 
 
 if __name__ == "__main__":

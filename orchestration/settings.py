@@ -27,11 +27,15 @@ def warehouse_path() -> Path:
 
 
 def work_db_path(warehouse: Path | None = None) -> Path:
-    """The build's private database, beside the published file (same filesystem: atomic rename)."""
+    """The build's private database, beside the published file (same filesystem: atomic rename).
+
+    It is always named ``warehouse.duckdb`` inside a private folder: dbt reaches it through the
+    fixed path ``target/work/warehouse.duckdb`` (a link to that folder, see project.py), so the
+    dbt profile never changes and dbt keeps its partial parse between builds."""
     if os.environ.get(ENV_WORK_DB):
         return Path(os.environ[ENV_WORK_DB]).resolve()
     w = warehouse or warehouse_path()
-    return w.with_name(f".{w.stem}.work.duckdb")
+    return w.with_name(f".{w.stem}.work") / "warehouse.duckdb"
 
 
 def as_of_date() -> dt.date:

@@ -12,7 +12,8 @@ from dagster import AssetExecutionContext, AssetKey
 from dagster_dbt import DagsterDbtTranslator, DbtCliResource, dbt_assets
 
 from ..progress import say
-from ..project import MANIFEST, dbt_project
+from ..project import MANIFEST, dbt_points_at, dbt_project
+from ..settings import work_db_path
 
 
 def dbt_vars() -> dict:
@@ -43,11 +44,13 @@ def revops_dbt_assets(context: AssetExecutionContext, dbt: DbtCliResource):
     args = ["build"]
     if dbt_vars():
         args += ["--vars", json.dumps(dbt_vars())]
-    invocation = dbt.cli(args, context=context, raise_on_error=False)
     # dagster-dbt echoes every dbt log line to stdout; the CLI shows a summary instead.
     quiet = os.environ.get("REVOPS_PROGRESS") == "1"
-    with open(os.devnull, "w") as devnull, (contextlib.redirect_stdout(devnull) if quiet else contextlib.nullcontext()):
+    with dbt_points_at(work_db_path()), open(os.devnull, "w") as devnull, \
+            (contextlib.redirect_stdout(devnull) if quiet else contextlib.nullcontext()):
+        invocation = dbt.cli(args, context=context, raise_on_error=False)
         yield from invocation.stream()
+    _remove_older_target_dirs(invocation.target_path)
     run_results = invocation.get_artifact("run_results.json")
     failed = [r for r in run_results.get("results", []) if r.get("status") in ("error", "fail")]
     counts = {}
@@ -57,3 +60,12 @@ def revops_dbt_assets(context: AssetExecutionContext, dbt: DbtCliResource):
     if failed or not invocation.is_successful():
         lines = [f"- {r['unique_id']}: {r.get('message') or r.get('status')}" for r in failed]
         raise RuntimeError("dbt build failed:\n" + "\n".join(lines or ["(see the dbt log above)"]))
+
+
+def _remove_older_target_dirs(keep) -> None:
+    """dagster-dbt writes a fresh target folder per run; keep only the latest one."""
+    import shutil
+
+    for d in keep.parent.glob("revops_dbt_assets-*"):
+        if d != keep and d.is_dir():
+            shutil.rmtree(d, ignore_errors=True)
