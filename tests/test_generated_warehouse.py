@@ -139,8 +139,8 @@ def test_every_billing_customer_belongs_to_exactly_one_account(generated_warehou
 def test_a_second_build_on_the_same_landing_changes_no_row_count(generated_landing, tmp_path):
     wh = tmp_path / "w.duckdb"
     run_cli("build", "--landing", str(generated_landing), "--warehouse", str(wh), "--as-of", "2025-06-30", "--quiet")
-    counts_sql = """select table_schema || '.' || table_name, estimated_size from duckdb_tables()
-                    where table_schema in ('raw', 'audit', 'marts', 'intermediate')"""
+    counts_sql = """select schema_name || '.' || table_name, estimated_size from duckdb_tables()
+                    where schema_name in ('raw', 'audit', 'marts', 'intermediate')"""
 
     def counts():
         tables = [r[0] for r in query(wh, counts_sql)]
