@@ -7,6 +7,7 @@ from pathlib import Path
 
 import duckdb
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 console = Console(highlight=False)
@@ -68,7 +69,7 @@ def print_build_summary(result, warehouse: Path, work: Path, seconds: float) -> 
         sev = "BLOCKING" if e.severity.value == "ERROR" else "warn"
         desc = e.metadata.get("failure") or e.description or ""
         desc = getattr(desc, "value", desc)
-        console.print(f"  [{sev}] {e.asset_key.to_user_string()} :: {e.check_name} {desc}")
+        console.print(escape(f"  [{sev}] {e.asset_key.to_user_string()} :: {e.check_name} {desc}"))
     ok = result.success and not blocking_failed and published
     if not ok:
         for f in failures:

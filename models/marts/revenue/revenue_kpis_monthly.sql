@@ -102,13 +102,14 @@ select
         then cast(ttm.ttm_capped_mrr as double) / nullif(ttm.ttm_base_mrr, 0) end as grr_ttm,
     cast(r.arpa_value * {{ gm }} / nullif(avg(r.logo_churn_rate) over (
         order by r.month rows between 6 preceding and 1 preceding), 0) as decimal(38, 6)) as ltv,
-    cast(coalesce(ac.sm_cost, 0) as decimal(38, 6)) as sm_cost,
-    cast(coalesce(ac.sm_cost, 0) / nullif(r.new_customers, 0) as decimal(38, 6)) as cac,
-    cast(coalesce(ac.sm_cost, 0) / nullif(r.new_customers, 0) as double)
+    -- NULL, not 0, for a month without any cost rows: unknown spend is not free acquisition
+    cast(ac.sm_cost as decimal(38, 6)) as sm_cost,
+    cast(ac.sm_cost / nullif(r.new_customers, 0) as decimal(38, 6)) as cac,
+    cast(ac.sm_cost / nullif(r.new_customers, 0) as double)
         / nullif(cast(r.new_mrr as double) / nullif(r.new_customers, 0) * {{ gm }}, 0) as cac_payback_months,
     (r.arpa_value * {{ gm }} / nullif(avg(r.logo_churn_rate) over (
         order by r.month rows between 6 preceding and 1 preceding), 0))
-        / nullif(cast(coalesce(ac.sm_cost, 0) as double) / nullif(r.new_customers, 0), 0) as ltv_to_cac
+        / nullif(cast(ac.sm_cost as double) / nullif(r.new_customers, 0), 0) as ltv_to_cac
 from with_rates as r
 left join ttm on ttm.month = r.month
 left join acquisition_cost as ac on ac.month = r.month
