@@ -46,19 +46,21 @@
 {% macro default__json_str(col, path) -%}json_extract_string({{ col }}, '{{ path }}'){%- endmacro %}
 
 {# A normalised email (landing.md "Identity across sources"): trimmed, lower-cased, +tag removed,
-   dots ignored in gmail.com/googlemail.com local parts (googlemail folds into gmail.com).
-   NULL when there is no single @ with text on both sides. #}
+   dots ignored in the local part of gmail.com and googlemail.com addresses (the two domains stay
+   distinct, as landing.md says). NULL when the value is not a syntactically valid address
+   (local@domain.tld), so such a record is a person of its own. #}
 {% macro normalize_email(col) -%}
   {{ return(adapter.dispatch('normalize_email', 'revops')(col)) }}
 {%- endmacro %}
 {% macro default__normalize_email(col) -%}
   (case
-     when regexp_full_match(lower(trim({{ col }})), '[^@\s]+@[^@\s]+') then
+     when regexp_full_match(lower(trim({{ col }})),
+            '[a-z0-9!#$%&''*+/=?^_`{|}~.-]+@[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*\.[a-z]{2,}') then
        (case
           when split_part(lower(trim({{ col }})), '@', 2) in ('gmail.com', 'googlemail.com')
-            then replace(split_part(split_part(lower(trim({{ col }})), '@', 1), '+', 1), '.', '') || '@gmail.com'
-          else split_part(split_part(lower(trim({{ col }})), '@', 1), '+', 1) || '@' || split_part(lower(trim({{ col }})), '@', 2)
-        end)
+            then replace(split_part(split_part(lower(trim({{ col }})), '@', 1), '+', 1), '.', '')
+          else split_part(split_part(lower(trim({{ col }})), '@', 1), '+', 1)
+        end) || '@' || split_part(lower(trim({{ col }})), '@', 2)
    end)
 {%- endmacro %}
 

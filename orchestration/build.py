@@ -43,13 +43,13 @@ def run_build(landing: Path, warehouse: Path, as_of: dt.date, strict: bool = Fal
 
             prepare_manifest()
             result = _execute()
+            from .report import print_build_summary
+
+            # still under the lock: the summary reads the working database, which the next build writes
+            ok = print_build_summary(result, warehouse, work, time.perf_counter() - t0)
     except BuildLocked as exc:
         print(f"revops: {exc}", file=sys.stderr)
         return 3
-
-    from .report import print_build_summary
-
-    ok = print_build_summary(result, warehouse, work, time.perf_counter() - t0)
     return 0 if ok else 1
 
 

@@ -58,6 +58,8 @@ def cmd_build(args: argparse.Namespace) -> int:
     as_of = args.as_of or dt.datetime.now(dt.UTC).date()
     landing = _resolve_landing(args.landing, as_of)
     warehouse = Path(args.warehouse).resolve() if args.warehouse else settings.warehouse_path()
+    if args.export_parquet:  # read by the publish asset
+        os.environ["REVOPS_EXPORT_PARQUET"] = str(Path(args.export_parquet).resolve())
     return run_build(landing, warehouse, as_of, strict=args.strict, wait=args.wait, quiet=args.quiet)
 
 
@@ -118,6 +120,7 @@ def parser() -> argparse.ArgumentParser:
     b.add_argument("--strict", action="store_true", help="fail when any landing row or file is rejected")
     b.add_argument("--wait", action="store_true", help="wait for a running build instead of failing")
     b.add_argument("--quiet", action="store_true", help="no progress lines, only the summary")
+    b.add_argument("--export-parquet", metavar="DIR", help="after publishing, also write every mart as DIR/<table>.parquet")
     b.set_defaults(func=cmd_build)
 
     k = sub.add_parser("kpis", help="print the monthly revenue KPIs")

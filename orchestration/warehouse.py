@@ -11,13 +11,45 @@ from __future__ import annotations
 import contextlib
 import fcntl
 import os
+import re
 import shutil
+import signal
+import sys
 import time
 from pathlib import Path
 
 import duckdb
 
 STORAGE_VERSION = "v1.4.0"
+LOCK_HELD_ENV = "REVOPS_BUILD_LOCK_HELD"  # set while this process holds the build lock
+FAULT_ENV = "REVOPS_FAULT_POINT"  # tests only: "<name>[:<n>]" SIGKILLs the process at the n-th hit of a point
+
+_fault_hits: dict[str, int] = {}
+
+
+def fault_point(name: str) -> None:
+    """A named point where tests kill the build (SIGKILL, no clean-up) to prove it recovers."""
+    spec = os.environ.get(FAULT_ENV)
+    if not spec:
+        return
+    target, nth = spec, 1
+    head, _, tail = spec.rpartition(":")
+    if head and tail.isdigit():
+        target, nth = head, int(tail)
+    if target != name:
+        return
+    _fault_hits[name] = _fault_hits.get(name, 0) + 1
+    if _fault_hits[name] >= nth:
+        os.kill(os.getpid(), signal.SIGKILL)
+
+
+def storage_version(path: Path) -> str | None:
+    con = duckdb.connect(str(path), read_only=True)
+    try:
+        tags = con.execute("select tags from duckdb_databases() where database_name = current_database()").fetchone()[0]
+    finally:
+        con.close()
+    return (tags or {}).get("storage_version")
 
 
 def ensure_work_db(path: Path) -> None:
@@ -33,24 +65,51 @@ def ensure_work_db(path: Path) -> None:
         con.close()
 
 
+def _stale_publish_files(target: Path) -> list[Path]:
+    return list(target.parent.glob(f".{target.name}.publishing-*"))
+
+
 def publish(work: Path, target: Path) -> float:
-    """Checkpoint the working database and atomically replace ``target`` with a copy of it."""
+    """Checkpoint the working database and atomically replace ``target`` with a copy of it.
+
+    The copy is written beside the target, flushed to disk and opened once read-only before the
+    rename, so ``target`` is at every instant either the previous good warehouse or the new one.
+    A build killed half-way leaves only a ``.<name>.publishing-<pid>`` file, removed by the next
+    publish (the build lock guarantees no other publish is running)."""
     t0 = time.perf_counter()
     con = duckdb.connect(str(work))
     try:
         con.execute("checkpoint")
     finally:
         con.close()
+    wal = work.with_name(work.name + ".wal")
+    if wal.exists() and wal.stat().st_size > 0:
+        raise RuntimeError(f"{work} still has a write-ahead log after a checkpoint: another process is writing it")
     target.parent.mkdir(parents=True, exist_ok=True)
+    for stale in _stale_publish_files(target):
+        stale.unlink(missing_ok=True)
     tmp = target.with_name(f".{target.name}.publishing-{os.getpid()}")
     try:
         shutil.copyfile(work, tmp)
         with open(tmp, "rb+") as fh:
             os.fsync(fh.fileno())
+        check = duckdb.connect(str(tmp), read_only=True)
+        try:
+            check.execute("select count(*) from information_schema.tables").fetchone()
+        finally:
+            check.close()
+        # A write-ahead log beside the published file was left by a tool that opened it
+        # read-write (against the docs). It belongs to the old file: next to the new one it
+        # would make every reader fail with "WAL does not match database file".
+        stale_wal = target.with_name(target.name + ".wal")
+        if stale_wal.exists():
+            print(f"revops: removing {stale_wal}: a tool opened the published warehouse read-write; open it read-only",
+                  file=sys.stderr)
+            stale_wal.unlink()
+        fault_point("publish:before-rename")
         os.replace(tmp, target)
     finally:
-        if tmp.exists():
-            tmp.unlink()
+        tmp.unlink(missing_ok=True)
     dir_fd = os.open(target.parent, os.O_RDONLY)
     try:
         os.fsync(dir_fd)
@@ -59,30 +118,108 @@ def publish(work: Path, target: Path) -> float:
     return time.perf_counter() - t0
 
 
+def export_parquet(db: Path, out_dir: Path, schema: str = "marts") -> list[Path]:
+    """Every table of ``schema`` in the database ``db`` as ``<out_dir>/<table>.parquet``.
+
+    Each file is written under a temporary name and renamed into place, so a reader of one file
+    never sees it half-written (files of one export are replaced one after the other)."""
+    out_dir.mkdir(parents=True, exist_ok=True)
+    con = duckdb.connect(str(db), read_only=True)
+    written = []
+    try:
+        tables = [r[0] for r in con.execute(
+            "select table_name from information_schema.tables where table_schema = ? and table_type = 'BASE TABLE' "
+            "order by 1", [schema]).fetchall()]
+        for t in tables:
+            final = out_dir / f"{t}.parquet"
+            tmp = out_dir / f".{t}.parquet.tmp-{os.getpid()}"
+            con.execute(f"copy (select * from \"{schema}\".\"{t}\") to '{tmp}' (format parquet, compression zstd)")
+            os.replace(tmp, final)
+            written.append(final)
+    finally:
+        con.close()
+    return written
+
+
 class BuildLocked(RuntimeError):
     pass
 
 
+_HOLDER = re.compile(r"\(PID (\d+)\)")
+
+
+def _work_db_holder(work: Path) -> str | None:
+    """Who still holds the working database open, if anyone (e.g. the dbt process of a build that
+    was killed: it outlives its parent)."""
+    if not work.exists():
+        return None
+    try:
+        duckdb.connect(str(work)).close()
+        return None
+    except duckdb.IOException as exc:
+        if "lock" not in str(exc).lower():
+            raise
+        m = _HOLDER.search(str(exc))
+        return f"process {m.group(1)}" if m else "another process"
+
+
 @contextlib.contextmanager
-def build_lock(warehouse: Path, wait: bool = False):
-    """One build per warehouse at a time: a second one fails at once (or waits with wait=True)."""
+def build_lock(warehouse: Path, wait: bool = False, work: Path | None = None):
+    """One build per warehouse at a time: a second one fails at once (or waits with wait=True).
+
+    Besides the lock file, the working database itself must be free: a build killed with SIGKILL
+    can leave its dbt child running for a while, and a new build must not start writing under it."""
+    from .settings import work_db_path
+
+    work = work or work_db_path(warehouse)
     warehouse.parent.mkdir(parents=True, exist_ok=True)
     lock_path = warehouse.with_name(f".{warehouse.name}.lock")
     fh = open(lock_path, "a+")
     try:
         try:
-            fcntl.flock(fh, fcntl.LOCK_EX | (0 if wait else fcntl.LOCK_NB))
+            fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
             fh.seek(0)
-            holder = fh.read().strip()
-            raise BuildLocked(
-                f"another build of {warehouse} is running ({holder or 'pid unknown'}); "
-                "wait for it to finish or pass --wait"
-            ) from None
+            holder = fh.read().strip() or "pid unknown"
+            if not wait:
+                raise BuildLocked(
+                    f"another build of {warehouse} is running ({holder}); wait for it to finish or pass --wait"
+                ) from None
+            print(f"revops: another build of {warehouse} is running ({holder}); waiting for it to finish",
+                  file=sys.stderr, flush=True)
+            fcntl.flock(fh, fcntl.LOCK_EX)
+        said = False
+        while (holder := _work_db_holder(work)) is not None:
+            if not wait:
+                raise BuildLocked(
+                    f"the working database {work} is still open in {holder} (a build that was interrupted, or another "
+                    "program); wait for it to end or pass --wait"
+                )
+            if not said:
+                print(f"revops: the working database {work} is still open in {holder}; waiting for it to close",
+                      file=sys.stderr, flush=True)
+                said = True
+            time.sleep(0.5)
         fh.seek(0)
         fh.truncate()
         fh.write(f"pid {os.getpid()}")
         fh.flush()
+        os.environ[LOCK_HELD_ENV] = str(os.getpid())
         yield
     finally:
+        if os.environ.get(LOCK_HELD_ENV) == str(os.getpid()):
+            del os.environ[LOCK_HELD_ENV]
         fh.close()
+
+
+@contextlib.contextmanager
+def step_lock(warehouse: Path):
+    """For runs not started by ``revops build`` (the Dagster UI, a schedule): hold the build lock
+    while a step writes the working database, waiting for a CLI build or a parallel step."""
+    if os.environ.get(LOCK_HELD_ENV) == str(os.getpid()):
+        yield
+        return
+    warehouse.parent.mkdir(parents=True, exist_ok=True)
+    with open(warehouse.with_name(f".{warehouse.name}.lock"), "a+") as fh:
+        fcntl.flock(fh, fcntl.LOCK_EX)
+        yield

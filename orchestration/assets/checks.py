@@ -1,4 +1,121 @@
-"""Great Expectations suites (expectations/*.json) run as Dagster asset checks."""
+"""Great Expectations suites (expectations/*.json) run as Dagster asset checks.
+
+Every suite is one asset check: on the suite's asset, named after the suite, blocking when the
+suite says so (severity ERROR; otherwise WARN), with the failed expectations in its metadata
+("failure" is what the CLI prints).
+
+The checks are grouped into two check nodes (``multi_asset_check``), each one step:
+
+- ``expectations_on_raw``: blocking suites on raw tables. They run after ingestion and before
+  dbt (dbt reads those tables, so it waits for them); a failure stops dbt and so the publish.
+- ``expectations_on_warehouse``: every other suite, after ``dbt build``. The step holds a
+  blocking check on every mart, so ``published_warehouse`` (which depends on every mart) waits
+  for the whole step, and when *any* blocking suite in it fails (a staging or intermediate one
+  too) the step fails and the publish is skipped. Dagster alone would gate only the direct
+  downstream of a failed check, and a staging model's downstream marts are built in the same dbt
+  step before its checks run.
+
+Grouping also means that no check opens the working DuckDB file while dbt or the publish step
+writes it (DuckDB allows one writer or many readers, never both), that the GX import (3-4 s) is
+paid once per step, and that the file is opened once per step. The file is opened read-only and
+closed before validation starts.
+"""
 
 
-expectation_checks: list = []
+from dagster import (
+    AssetCheckExecutionContext,
+    AssetCheckKey,
+    AssetCheckResult,
+    AssetCheckSeverity,
+    AssetCheckSpec,
+    AssetKey,
+    MetadataValue,
+    multi_asset_check,
+)
+
+from ..expectations import Suite, SuiteResult, load_suites, read_frames, validate_frames
+from ..progress import say
+from ..settings import as_of_date, warehouse_path, work_db_path
+from ..warehouse import step_lock
+
+SUITES = load_suites()
+
+
+def _key(suite: Suite) -> AssetCheckKey:
+    return AssetCheckKey(AssetKey(list(suite.asset)), suite.name)
+
+
+def _spec(suite: Suite) -> AssetCheckSpec:
+    return AssetCheckSpec(
+        name=suite.name,
+        asset=AssetKey(list(suite.asset)),
+        description=suite.description,
+        blocking=suite.blocking,
+        metadata={
+            "suite_file": f"expectations/{suite.path.name}" if suite.path else suite.name,
+            "expectations": len(suite.expectations),
+            "severity": "ERROR (blocks publishing)" if suite.blocking else "WARN",
+        },
+    )
+
+
+def _result(suite: Suite, result: SuiteResult) -> AssetCheckResult:
+    metadata = {
+        "summary": result.summary(),
+        "rows_validated": result.rows,
+        "expectations_evaluated": result.evaluated,
+        "expectations_failed": result.failed,
+        "seconds": round(result.seconds, 3),
+        "query": MetadataValue.md(f"```sql\n{suite.query}\n```"),
+    }
+    if not result.passed:
+        metadata["failure"] = MetadataValue.text(result.failure_text())
+        metadata["failed_expectations"] = MetadataValue.md(
+            "\n".join(f"- {f}" for f in result.failures) or (result.error or "")
+        )
+    return AssetCheckResult(
+        asset_key=AssetKey(list(suite.asset)),
+        check_name=suite.name,
+        passed=result.passed,
+        severity=AssetCheckSeverity.ERROR if suite.blocking else AssetCheckSeverity.WARN,
+        description=suite.description,
+        metadata=metadata,
+    )
+
+
+def _check_node(name: str, suites: list[Suite], description: str):
+    @multi_asset_check(name=name, specs=[_spec(s) for s in suites], can_subset=True, description=description)
+    def _run(context: AssetCheckExecutionContext):
+        selected = context.selected_asset_check_keys
+        todo = [s for s in suites if _key(s) in selected]
+        # Hold the build's lock while the file is open (a no-op inside `revops build`, which holds
+        # it): under the multiprocess executor of the UI, an ingest step may be writing right now.
+        with step_lock(warehouse_path()):
+            frames, errors = read_frames(work_db_path(), todo, as_of=as_of_date())
+        results = validate_frames(todo, frames, errors)
+        failed = [r for r in results if not r.passed]
+        say(f"expectations ({name}): {len(results) - len(failed)} of {len(results)} suite(s) passed "
+            f"in {sum(r.seconds for r in results):.2f}s")
+        for suite, result in zip(todo, results):
+            if not result.passed:
+                (context.log.error if suite.blocking else context.log.warning)(
+                    f"{suite.name}: {result.failure_text()}")
+            yield _result(suite, result)
+
+    return _run
+
+
+def _build(suites: list[Suite]) -> list:
+    before_dbt = [s for s in suites if s.asset[0] == "raw" and s.blocking]
+    after_dbt = [s for s in suites if s not in before_dbt]
+    nodes = []
+    if before_dbt:
+        nodes.append(_check_node("expectations_on_raw", before_dbt,
+                                 "Blocking expectation suites on raw tables, before dbt reads them."))
+    if after_dbt:
+        nodes.append(_check_node("expectations_on_warehouse", after_dbt,
+                                 "Expectation suites on the built warehouse; a blocking failure stops the publish."))
+    return nodes
+
+
+expectation_checks: list = _build(SUITES)

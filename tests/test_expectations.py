@@ -1,0 +1,286 @@
+"""Great Expectations suites (expectations/*.json, orchestration/expectations.py) and their
+Dagster checks (orchestration/assets/checks.py).
+
+The first tests need no warehouse; the later ones use the session's generated warehouse, a
+corrupted copy of it, and one tiny build that shows a failed blocking suite stops the publish.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import shutil
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+import pytest
+
+from conftest import PROJECT, run_cli
+from orchestration import expectations as ex
+
+AS_OF = dt.date(2025, 6, 30)
+REQUIRED_SUITES = {
+    "mrr_by_account_month": (("marts", "mrr_by_account_month"), True),
+    "revenue_kpis_movements_reconcile": (("marts", "revenue_kpis_monthly"), True),
+    "mrr_total_matches_invoice_lines": (("marts", "revenue_kpis_monthly"), True),
+    "revenue_kpis_monthly": (("marts", "revenue_kpis_monthly"), True),
+    "cohort_retention": (("marts", "cohort_retention"), True),
+    "dim_accounts": (("marts", "dim_accounts"), True),
+    "mrr_negative_account_total": (("marts", "mrr_by_account_month"), False),
+    "line_mrr_fx_coverage": (("intermediate", "int_billing__line_mrr"), True),
+    "stg_billing__invoices": (("staging", "stg_billing__invoices"), True),
+}
+
+
+# --------------------------------------------------------------------------- no warehouse
+
+
+def test_suites_load_and_every_file_is_well_formed():
+    files = sorted((PROJECT / "expectations").glob("*.json"))
+    suites = ex.load_suites(PROJECT / "expectations")
+    assert len(suites) == len(files) >= len(REQUIRED_SUITES)
+    for f in files:
+        ex.parse_suite(json.loads(f.read_text()), f)  # raises on a malformed suite
+    by_name = {s.name: s for s in suites}
+    for name, (asset, blocking) in REQUIRED_SUITES.items():
+        assert name in by_name, name
+        assert (by_name[name].asset, by_name[name].blocking) == (asset, blocking), name
+    for s in suites:
+        assert s.asset[0] in {"raw", "staging", "intermediate", "marts"}, s.name
+        assert s.description and s.query.strip()
+        # row_id columns are chosen from the query's output (checked for real in the warehouse test)
+        assert len(set(s.row_id)) == len(s.row_id)
+
+
+@pytest.mark.parametrize(
+    "bad, message",
+    [
+        ({"asset": ["marts", "x"], "blocking": True, "description": "d", "query": "select 1", "expectations": [{"type": "t"}]}, "missing key 'name'"),
+        ({"name": "Bad Name", "asset": ["marts", "x"], "blocking": True, "description": "d", "query": "select 1", "expectations": [{"type": "t"}]}, "snake_case"),
+        ({"name": "x", "asset": [], "blocking": True, "description": "d", "query": "select 1", "expectations": [{"type": "t"}]}, "asset"),
+        ({"name": "x", "asset": ["marts", "x"], "blocking": "yes", "description": "d", "query": "select 1", "expectations": [{"type": "t"}]}, "'blocking'"),
+        ({"name": "x", "asset": ["marts", "x"], "blocking": True, "description": "d", "query": "select 1", "expectations": []}, "at least one"),
+        ({"name": "x", "asset": ["marts", "x"], "blocking": True, "description": "d", "query": "select 1", "expectations": [{"kwargs": {}}]}, "type"),
+        ({"name": "x", "asset": ["marts", "x"], "blocking": True, "description": "d", "query": "select 1", "expectations": [{"type": "t"}], "extra": 1}, "unknown key"),
+    ],
+)
+def test_malformed_suites_are_rejected(bad, message):
+    with pytest.raises(ex.SuiteError, match=message):
+        ex.parse_suite(bad)
+
+
+def test_every_expectation_type_resolves_and_its_kwargs_are_valid():
+    for s in ex.load_suites(PROJECT / "expectations"):
+        gx_suite = ex.build_gx_suite(s)  # unknown types or invalid kwargs raise SuiteError
+        assert len(gx_suite.expectations) == len(s.expectations)
+    assert ex.expectation_class("expect_column_values_to_not_be_null").__name__ == "ExpectColumnValuesToNotBeNull"
+    with pytest.raises(ex.SuiteError, match="unknown expectation type"):
+        ex.expectation_class("expect_the_moon_to_be_cheese")
+    with pytest.raises(ex.SuiteError, match="invalid kwargs"):
+        ex.build_expectation({"type": "expect_column_values_to_be_between", "kwargs": {"colum": "x"}})
+
+
+IDENTITY_SUITE = ex.parse_suite({
+    "name": "tiny_identity", "asset": ["marts", "mrr_by_account_month"], "blocking": True,
+    "description": "tiny", "query": "select 1", "row_id": ["account_id", "month"],
+    "expectations": [
+        {"type": "expect_column_values_to_not_be_null", "kwargs": {"column": "account_id"}},
+        {"type": "expect_column_values_to_be_between", "kwargs": {"column": "mrr", "min_value": 0}},
+        {"type": "expect_column_values_to_be_in_set",
+         "kwargs": {"column": "movement_type", "value_set": ["new", "churn", "flat"]}},
+        {"type": "expect_column_values_to_be_between",
+         "kwargs": {"column": "identity_residual", "min_value": 0, "max_value": 0},
+         "meta": {"why": "the movement identity"}},
+    ],
+})
+
+
+def _tiny_frame(**overrides) -> pd.DataFrame:
+    df = pd.DataFrame({
+        "account_id": ["a1", "a1", "a2"],
+        "month": pd.to_datetime(["2024-01-01", "2024-02-01", "2024-01-01"]),
+        "mrr": [100.0, 0.0, 50.0],
+        "movement_type": ["new", "churn", "new"],
+        "identity_residual": [0.0, 0.0, 0.0],
+    })
+    for col, (i, v) in overrides.items():
+        df.loc[i, col] = v
+    return df
+
+
+def test_validation_passes_on_a_good_frame():
+    r = ex.validate_dataframe(IDENTITY_SUITE, _tiny_frame())
+    assert r.passed and r.evaluated == 4 and r.failed == 0 and r.rows == 3
+    assert r.failure_text() == ""
+
+
+def test_validation_fails_and_names_the_rows():
+    r = ex.validate_dataframe(
+        IDENTITY_SUITE,
+        _tiny_frame(identity_residual=(1, 0.01), movement_type=(2, "teleported"), mrr=(0, -5.0)),
+    )
+    assert not r.passed and r.failed == 3 and r.evaluated == 4
+    text = r.failure_text()
+    assert "identity_residual" in text and "account_id=a1 month=2024-02-01" in text and "0.01" in text
+    assert "why: the movement identity" in text
+    assert "teleported" in text and "account_id=a2" in text
+    assert "expect_column_values_to_be_between(mrr, min_value=0): 1 of 3 row(s) unexpected" in text
+
+
+def test_query_parameters():
+    assert ex.query_params("select 1", None) == {}
+    assert ex.query_params("select $as_of_date, $as_of_date", AS_OF) == {"as_of_date": AS_OF}
+    with pytest.raises(ValueError):
+        ex.query_params("select $as_of_date", None)
+
+
+def test_a_query_that_fails_is_a_failed_result(tmp_path):
+    db = tmp_path / "w.duckdb"
+    con = duckdb.connect(str(db))
+    con.execute("create table t as select 1 as x")
+    con.close()
+    broken = ex.parse_suite({"name": "broken", "asset": ["marts", "t"], "blocking": True, "description": "d",
+                             "query": "select * from no_such_table",
+                             "expectations": [{"type": "expect_column_values_to_not_be_null", "kwargs": {"column": "x"}}]})
+    ok = ex.parse_suite({"name": "ok", "asset": ["marts", "t"], "blocking": True, "description": "d",
+                         "query": "select x from t",
+                         "expectations": [{"type": "expect_column_values_to_not_be_null", "kwargs": {"column": "x"}}]})
+    r_broken, r_ok = ex.run_suites(db, [broken, ok])
+    assert not r_broken.passed and "no_such_table" in r_broken.failure_text()
+    assert r_ok.passed
+    duckdb.connect(str(db)).close()  # the file was closed: a read-write connection opens
+
+
+def test_dagster_checks_mirror_the_suites_and_gate_dbt_and_the_publish():
+    from dagster._core.execution.api import create_execution_plan
+
+    from orchestration.project import prepare_manifest
+
+    prepare_manifest()  # @dbt_assets reads target/manifest.json at import (parses only when stale)
+    from orchestration.assets.checks import SUITES, expectation_checks
+    from orchestration.definitions import defs
+
+    specs = {spec.name: spec for node in expectation_checks for spec in node.check_specs}
+    assert set(specs) == {s.name for s in SUITES}
+    for s in SUITES:
+        assert tuple(specs[s.name].asset_key.path) == s.asset
+        assert specs[s.name].blocking == s.blocking
+        assert specs[s.name].description == s.description
+    plan = create_execution_plan(defs.resolve_job_def("build_warehouse"))
+    upstream = {step.key: set(step.get_execution_dependency_keys()) for step in plan.steps}
+    # every blocking suite, wherever its asset is, runs before the publish...
+    assert "expectations_on_warehouse" in upstream["published_warehouse"]
+    # ...and the raw suites before dbt reads the raw tables
+    assert "expectations_on_raw" in upstream["revops_dbt_assets"]
+    assert "revops_dbt_assets" in upstream["expectations_on_warehouse"]
+
+
+# --------------------------------------------------------------------------- warehouse
+
+
+def test_every_suite_runs_on_the_generated_warehouse_and_blocking_ones_pass(generated_warehouse):
+    suites = ex.load_suites(PROJECT / "expectations")
+    results = ex.run_suites(generated_warehouse, suites, as_of=AS_OF)
+    assert [r.error for r in results if r.error] == []
+    failed_blocking = [r.failure_text() for s, r in zip(suites, results) if s.blocking and not r.passed]
+    assert failed_blocking == [], "\n".join(failed_blocking)
+    con = duckdb.connect(str(generated_warehouse), read_only=True)
+    try:
+        for s in suites:  # failure messages can name rows: the row_id columns exist
+            cols = set(ex.fetch(con, s, AS_OF).columns)
+            assert set(s.row_id) <= cols, s.name
+    finally:
+        con.close()
+
+
+@pytest.fixture
+def corrupted_copy(generated_warehouse, tmp_path):
+    db = tmp_path / "corrupt.duckdb"
+    shutil.copy(generated_warehouse, db)
+    return db
+
+
+def test_a_broken_movement_identity_fails_and_names_the_row(corrupted_copy):
+    con = duckdb.connect(str(corrupted_copy))
+    try:
+        account, month = con.execute(
+            "select account_id, month from marts.mrr_by_account_month where movement_type = 'flat' "
+            "order by account_id, month limit 1").fetchone()
+        con.execute("update marts.mrr_by_account_month set mrr = mrr + 1.25 where account_id = ? and month = ?",
+                    [account, month])
+    finally:
+        con.close()
+    suites = {s.name: s for s in ex.load_suites(PROJECT / "expectations")}
+    identity, recompute = ex.run_suites(
+        corrupted_copy, [suites["mrr_by_account_month"], suites["mrr_by_account_matches_invoice_lines"]], as_of=AS_OF)
+    assert not identity.passed
+    text = identity.failure_text()
+    assert "identity_residual" in text and f"account_id={account} month={month.isoformat()}" in text
+    assert "identity_residual=1.25" in text
+    assert not recompute.passed and f"account_id={account} month={month.isoformat()}" in recompute.failure_text()
+
+
+def test_total_mrr_recompute_is_independent_of_the_line_mrr_model(corrupted_copy):
+    """Corrupt the FX rates the recompute reads: the marts (built before) no longer match what the
+    invoice lines are worth, and the reconciliation says which months."""
+    con = duckdb.connect(str(corrupted_copy))
+    try:
+        currency = con.execute(
+            "select currency from intermediate.int_billing__line_mrr where currency <> 'USD' "
+            "group by 1 order by sum(abs(mrr)) desc limit 1").fetchone()
+        assert currency, "the sample data has no foreign-currency lines"
+        con.execute("update intermediate.int_fx_rates_daily set to_reporting = to_reporting * 1.5 where currency = ?",
+                    [currency[0]])
+    finally:
+        con.close()
+    suite = next(s for s in ex.load_suites(PROJECT / "expectations") if s.name == "mrr_total_matches_invoice_lines")
+    (r,) = ex.run_suites(corrupted_copy, [suite], as_of=AS_OF)
+    assert not r.passed and "mrr_difference" in r.failure_text() and "month=" in r.failure_text()
+
+
+TINY_LANDING = {
+    "billing/customers/2024-01-01_customers.jsonl":
+        '{"id":"cus_1","object":"customer","email":"a@acme.com","name":"Acme","currency":"usd",'
+        '"created":1704067200,"metadata":{}}\n',
+    "billing/invoices/2024-01-01_invoices.jsonl":
+        '{"id":"in_1","object":"invoice","customer":"cus_1","subscription":"sub_1","status":"paid","currency":"usd",'
+        '"created":1704067200,"lines":{"object":"list","data":[{"id":"il_1","type":"subscription","amount":10000,'
+        '"currency":"usd","quantity":1,"proration":false,"period":{"start":1704067200,"end":1706745600},'
+        '"price":{"id":"price_1","product":"prod_1","currency":"usd","unit_amount":10000,'
+        '"recurring":{"interval":"month","interval_count":1,"usage_type":"licensed"}},"discount_amounts":[]}]}}\n',
+    "crm/Account/2024-01-01_Account.csv":
+        "Id,Name,CreatedDate,Website\n0015g00000AbCdEAAV,Acme,2024-01-01T00:00:00.000Z,https://www.acme.com/\n",
+}
+
+
+def test_a_failed_blocking_suite_stops_the_publish_and_a_warning_does_not_block(tmp_path):
+    """One tiny build with two extra suites that fail: a blocking one on a staging model (Dagster
+    alone would not gate the publish on it: its downstream marts are built in the same dbt step)
+    and a warning on a mart."""
+    landing = tmp_path / "landing"
+    for rel, text in TINY_LANDING.items():
+        (landing / rel).parent.mkdir(parents=True, exist_ok=True)
+        (landing / rel).write_text(text)
+    suites = tmp_path / "suites"
+    shutil.copytree(PROJECT / "expectations", suites)
+    (suites / "zz_blocking_on_staging.json").write_text(json.dumps({
+        "name": "zz_blocking_on_staging", "asset": ["staging", "stg_billing__invoices"], "blocking": True,
+        "description": "fails on purpose", "row_id": ["invoice_id"],
+        "query": "select invoice_id, status from staging.stg_billing__invoices",
+        "expectations": [{"type": "expect_column_values_to_be_in_set", "kwargs": {"column": "status", "value_set": ["void"]}}]}))
+    (suites / "zz_warning_on_mart.json").write_text(json.dumps({
+        "name": "zz_warning_on_mart", "asset": ["marts", "mrr_by_account_month"], "blocking": False,
+        "description": "warns on purpose", "row_id": ["account_id", "month"],
+        "query": "select account_id, month, mrr from marts.mrr_by_account_month",
+        "expectations": [{"type": "expect_column_values_to_be_between", "kwargs": {"column": "mrr", "max_value": 1}}]}))
+    warehouse = tmp_path / "out" / "warehouse.duckdb"
+    proc = run_cli("build", "--landing", str(landing), "--warehouse", str(warehouse), "--as-of", "2025-06-30",
+                   "--quiet", env={"REVOPS_EXPECTATIONS_DIR": str(suites)}, check=False)
+    out = " ".join(proc.stdout.split())  # rich wraps long lines
+    assert proc.returncode == 1, proc.stdout + proc.stderr
+    assert "[BLOCKING] staging/stg_billing__invoices :: zz_blocking_on_staging" in out
+    assert "invoice_id=in_1 status=paid" in out  # the failure names the row
+    assert "marts/mrr_by_account_month :: zz_warning_on_mart" in out
+    assert "1 blocking, 1 warnings" in out
+    assert not warehouse.exists()
