@@ -31,8 +31,8 @@ def _resolve_landing(arg: str | None, as_of: dt.date, quiet: bool = False) -> Pa
         if not landing.is_dir():
             sys.exit(f"revops: landing folder {landing} does not exist")
         return landing
-    landing = settings.landing_dir()
-    if os.environ.get(settings.ENV_LANDING) is None and _landing_is_empty(landing):
+    landing = settings.default_landing()
+    if settings.landing_from_env() is None and _landing_is_empty(landing):
         from .generate import generate
 
         if not quiet:
@@ -55,18 +55,24 @@ def cmd_generate(args: argparse.Namespace) -> int:
 def cmd_build(args: argparse.Namespace) -> int:
     from .build import run_build
 
-    as_of = args.as_of or dt.datetime.now(dt.UTC).date()
+    try:
+        dbt_vars = settings.default_dbt_vars()
+    except settings.SettingError as exc:
+        print(f"revops: {exc}", file=sys.stderr)
+        return 2
+    as_of = args.as_of or settings.today_utc()
     landing = _resolve_landing(args.landing, as_of)
-    warehouse = Path(args.warehouse).resolve() if args.warehouse else settings.warehouse_path()
-    if args.export_parquet:  # read by the publish asset
-        os.environ["REVOPS_EXPORT_PARQUET"] = str(Path(args.export_parquet).resolve())
-    return run_build(landing, warehouse, as_of, strict=args.strict, wait=args.wait, quiet=args.quiet)
+    warehouse = Path(args.warehouse).resolve() if args.warehouse else settings.default_warehouse()
+    export = Path(args.export_parquet).resolve() if args.export_parquet else (
+        Path(settings.default_export_parquet()) if settings.default_export_parquet() else None)
+    return run_build(landing, warehouse, as_of, strict=args.strict, wait=args.wait, quiet=args.quiet,
+                     dbt_vars=dbt_vars, export_parquet=export)
 
 
 def cmd_kpis(args: argparse.Namespace) -> int:
     from .report import print_kpis
 
-    warehouse = Path(args.warehouse).resolve() if args.warehouse else settings.warehouse_path()
+    warehouse = Path(args.warehouse).resolve() if args.warehouse else settings.default_warehouse()
     if not warehouse.exists():
         print(f"revops: no warehouse at {warehouse}; run `revops build` first", file=sys.stderr)
         return 1
@@ -75,30 +81,20 @@ def cmd_kpis(args: argparse.Namespace) -> int:
 
 
 def cmd_ui(args: argparse.Namespace) -> int:
+    from .instance import prepare_home
     from .project import prepare_manifest
-
-    warehouse = Path(args.warehouse).resolve() if args.warehouse else settings.warehouse_path()
-    home = Path(os.environ.get("DAGSTER_HOME") or settings.DEFAULT_DAGSTER_HOME).resolve()
-    home.mkdir(parents=True, exist_ok=True)
-    (home / "dagster.yaml").exists() or (home / "dagster.yaml").write_text(
-        "# Runs are queued so two builds never write the warehouse at once.\n"
-        "run_queue:\n  max_concurrent_runs: 1\n"
-        "telemetry:\n  enabled: false\n"
-    )
-    env = dict(os.environ, DAGSTER_HOME=str(home))
-    env[settings.ENV_WAREHOUSE] = str(warehouse)
-    env[settings.ENV_WORK_DB] = str(settings.work_db_path(warehouse))
-    if args.landing:
-        env[settings.ENV_LANDING] = str(Path(args.landing).resolve())
-    prepare_manifest()
     from .warehouse import ensure_work_db
 
-    ensure_work_db(settings.work_db_path(warehouse))
+    warehouse = Path(args.warehouse).resolve() if args.warehouse else settings.default_warehouse()
+    landing = Path(args.landing).resolve() if args.landing else None
+    home = prepare_home()
+    prepare_manifest()
+    ensure_work_db(settings.work_db_for(warehouse))
     dagster = Path(sys.executable).with_name("dagster")
     cmd = [str(dagster), "dev", "-m", "orchestration.definitions", "-h", "127.0.0.1", "-p", str(args.port)]
     print(f"Dagster UI: http://127.0.0.1:{args.port}  (DAGSTER_HOME={home}; Ctrl-C to stop)")
     os.chdir(settings.PROJECT_DIR)
-    os.execve(str(dagster), cmd, env)
+    os.execve(str(dagster), cmd, settings.ui_process_environment(home, warehouse, landing))
     return 0  # not reached
 
 
@@ -109,7 +105,7 @@ def parser() -> argparse.ArgumentParser:
     g = sub.add_parser("generate", help="write deterministic sample landing data")
     g.add_argument("--accounts", type=int, default=2000)
     g.add_argument("--seed", type=int, default=42)
-    g.add_argument("--end-date", type=_date, default=dt.datetime.now(dt.UTC).date())
+    g.add_argument("--end-date", type=_date, default=settings.today_utc())
     g.add_argument("--out", default=str(settings.DEFAULT_LANDING))
     g.set_defaults(func=cmd_generate)
 

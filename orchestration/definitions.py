@@ -2,38 +2,30 @@
 
 from __future__ import annotations
 
-import sys
-from pathlib import Path
-
-from dagster import AssetSelection, Definitions, ScheduleDefinition, define_asset_job
-from dagster_dbt import DbtCliResource
+from dagster import AssetSelection, Definitions, define_asset_job, in_process_executor
 
 from .assets.checks import expectation_checks
 from .assets.dbt import revops_dbt_assets
 from .assets.ingest import ingest_assets
 from .assets.publish import publish_warehouse
-from .project import dbt_project
-from .sensors import landing_files_sensor
+from .resources import SETTINGS_KEY, RevopsSettings, dbt_resource
+from .sensors import daily_build_schedule, landing_files_sensor
 
 build_warehouse = define_asset_job(
     "build_warehouse",
     selection=AssetSelection.all(),
     description="Ingest the landing folder, build every dbt model with its tests, run the expectations, publish.",
+    # One process for the whole run, however it was started: the multiprocess executor would
+    # re-import the code location for every step (seconds each), and the steps run one after
+    # the other anyway (one writer on the working database).
+    executor_def=in_process_executor,
 )
 
 defs = Definitions(
     assets=[*ingest_assets, revops_dbt_assets, publish_warehouse],
     asset_checks=expectation_checks,
     jobs=[build_warehouse],
-    schedules=[ScheduleDefinition(name="daily_build", job=build_warehouse, cron_schedule="0 6 * * *",
-                                  execution_timezone="UTC")],
+    schedules=[daily_build_schedule(build_warehouse)],
     sensors=[landing_files_sensor(build_warehouse)],
-    resources={
-        "dbt": DbtCliResource(
-            project_dir=dbt_project,
-            profiles_dir=str(dbt_project.profiles_dir),
-            # the dbt of this virtualenv, whether or not it is on PATH
-            dbt_executable=str(Path(sys.executable).with_name("dbt")),
-        )
-    },
+    resources={SETTINGS_KEY: RevopsSettings(), "dbt": dbt_resource()},
 )

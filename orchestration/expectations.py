@@ -25,16 +25,13 @@ from __future__ import annotations
 import datetime as dt
 import json
 import math
-import os
 import re
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-PROJECT_DIR = Path(__file__).resolve().parents[1]
-SUITES_DIR = PROJECT_DIR / "expectations"
-ENV_SUITES_DIR = "REVOPS_EXPECTATIONS_DIR"  # another suites folder (tests, experiments)
+from .settings import expectations_dir, quiet_third_party_telemetry
 
 NAME_RE = re.compile(r"^[a-z][a-z0-9_]*$")  # a valid Dagster check name
 PARAM_RE = re.compile(r"\$(as_of_date)\b")
@@ -88,7 +85,7 @@ class SuiteResult:
 
 
 def suites_dir() -> Path:
-    return Path(os.environ.get(ENV_SUITES_DIR) or SUITES_DIR)
+    return expectations_dir()
 
 
 def parse_suite(data: Any, path: Path | None = None) -> Suite:
@@ -163,7 +160,7 @@ _GX: dict[str, Any] = {}
 def _gx():
     """great_expectations, imported once per process, with analytics off."""
     if "module" not in _GX:
-        os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")
+        quiet_third_party_telemetry()
         import great_expectations as gx
 
         _GX["module"] = gx

@@ -1,8 +1,25 @@
-"""Paths and settings, resolved in one place from the environment (the CLI sets these)."""
+"""Where every setting comes from: the project's defaults, then the environment.
+
+This is the only module that reads (or writes) the process environment. A build's settings travel
+as Dagster config (``resources.RevopsSettings``); the defaults shown in the UI launchpad and used
+by the schedule and the sensor are the ones computed here, from these variables:
+
+| variable | setting | default |
+|---|---|---|
+| ``REVOPS_LANDING`` | landing folder | ``data/landing`` |
+| ``REVOPS_WAREHOUSE`` | the published DuckDB file readers open | ``data/warehouse.duckdb`` |
+| ``REVOPS_DBT_VARS`` | extra dbt vars, a JSON object | ``{}`` |
+| ``REVOPS_EXPORT_PARQUET`` | also write every mart as Parquet into this folder | none |
+| ``DAGSTER_HOME`` | Dagster's instance (run history, schedules, sensors) | ``data/dagster_home`` |
+| ``REVOPS_EXPECTATIONS_DIR`` | another folder of expectation suites (tests) | ``expectations/`` |
+| ``REVOPS_FAULT_POINT`` | tests only: kill the build at a named point | none |
+"""
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+import json
 import os
 from pathlib import Path
 
@@ -11,33 +28,131 @@ DATA_DIR = PROJECT_DIR / "data"
 DEFAULT_LANDING = DATA_DIR / "landing"
 DEFAULT_WAREHOUSE = DATA_DIR / "warehouse.duckdb"
 DEFAULT_DAGSTER_HOME = DATA_DIR / "dagster_home"
+DEFAULT_EXPECTATIONS_DIR = PROJECT_DIR / "expectations"
 
-ENV_LANDING = "REVOPS_LANDING"  # landing folder
-ENV_WAREHOUSE = "REVOPS_WAREHOUSE"  # the published file readers open
-ENV_WORK_DB = "REVOPS_DBT_DATABASE"  # the private working database the build writes (profiles.yml)
-ENV_AS_OF = "REVOPS_AS_OF"  # as_of_date, YYYY-MM-DD; default today UTC
+ENV_LANDING = "REVOPS_LANDING"
+ENV_WAREHOUSE = "REVOPS_WAREHOUSE"
+ENV_DBT_VARS = "REVOPS_DBT_VARS"
+ENV_EXPORT_PARQUET = "REVOPS_EXPORT_PARQUET"
+ENV_EXPECTATIONS_DIR = "REVOPS_EXPECTATIONS_DIR"
+ENV_FAULT_POINT = "REVOPS_FAULT_POINT"
+ENV_DAGSTER_HOME = "DAGSTER_HOME"
+# Read by the dbt project (macros/parsing.sql, as_of_date()): as_of_date reaches dbt through the
+# environment of its process rather than --vars, because changing --vars makes dbt re-parse the
+# whole project on every build.
+ENV_DBT_AS_OF = "REVOPS_AS_OF"
 
 
-def landing_dir() -> Path:
-    return Path(os.environ.get(ENV_LANDING) or DEFAULT_LANDING).resolve()
+class SettingError(ValueError):
+    """A setting with a value that cannot work; the message names the setting, the value and what
+    is expected."""
 
 
-def warehouse_path() -> Path:
-    return Path(os.environ.get(ENV_WAREHOUSE) or DEFAULT_WAREHOUSE).resolve()
+def _env(name: str) -> str | None:
+    return os.environ.get(name) or None
 
 
-def work_db_path(warehouse: Path | None = None) -> Path:
+def landing_from_env() -> Path | None:
+    v = _env(ENV_LANDING)
+    return Path(v).resolve() if v else None
+
+
+def default_landing() -> Path:
+    return landing_from_env() or DEFAULT_LANDING
+
+
+def default_warehouse() -> Path:
+    v = _env(ENV_WAREHOUSE)
+    return Path(v).resolve() if v else DEFAULT_WAREHOUSE
+
+
+def default_dbt_vars() -> dict:
+    return parse_dbt_vars(_env(ENV_DBT_VARS) or "{}", setting=ENV_DBT_VARS)
+
+
+def default_export_parquet() -> str:
+    v = _env(ENV_EXPORT_PARQUET)
+    return str(Path(v).resolve()) if v else ""
+
+
+def dagster_home() -> Path:
+    v = _env(ENV_DAGSTER_HOME)
+    return Path(v).resolve() if v else DEFAULT_DAGSTER_HOME
+
+
+def expectations_dir() -> Path:
+    v = _env(ENV_EXPECTATIONS_DIR)
+    return Path(v) if v else DEFAULT_EXPECTATIONS_DIR
+
+
+def fault_point_spec() -> str | None:
+    return _env(ENV_FAULT_POINT)
+
+
+def work_db_for(warehouse: Path) -> Path:
     """The build's private database, beside the published file (same filesystem: atomic rename).
 
     It is always named ``warehouse.duckdb`` inside a private folder: dbt reaches it through the
     fixed path ``target/work/warehouse.duckdb`` (a link to that folder, see project.py), so the
     dbt profile never changes and dbt keeps its partial parse between builds."""
-    if os.environ.get(ENV_WORK_DB):
-        return Path(os.environ[ENV_WORK_DB]).resolve()
-    w = warehouse or warehouse_path()
-    return w.with_name(f".{w.stem}.work") / "warehouse.duckdb"
+    return warehouse.with_name(f".{warehouse.stem}.work") / "warehouse.duckdb"
 
 
-def as_of_date() -> dt.date:
-    v = os.environ.get(ENV_AS_OF)
-    return dt.date.fromisoformat(v) if v else dt.datetime.now(dt.UTC).date()
+def today_utc() -> dt.date:
+    return dt.datetime.now(dt.UTC).date()
+
+
+def parse_as_of(value: str | None, setting: str = "as_of_date") -> dt.date:
+    """``YYYY-MM-DD``, or empty for today (UTC)."""
+    if not value:
+        return today_utc()
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise SettingError(f"{setting} = {value!r}: expected a date like 2025-06-30") from None
+
+
+def parse_dbt_vars(text: str, setting: str = "dbt_vars") -> dict:
+    try:
+        value = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise SettingError(f"{setting} = {text!r}: expected a JSON object such as "
+                           f"'{{\"gross_margin\": 0.75}}' ({exc.msg} at character {exc.pos})") from None
+    if not isinstance(value, dict):
+        raise SettingError(f"{setting} = {text!r}: expected a JSON object such as '{{\"gross_margin\": 0.75}}'")
+    return value
+
+
+@contextlib.contextmanager
+def dbt_process_environment(as_of: dt.date):
+    """The environment a dbt subprocess inherits while it is started (dagster-dbt copies
+    ``os.environ`` when it launches dbt)."""
+    old = os.environ.get(ENV_DBT_AS_OF)
+    os.environ[ENV_DBT_AS_OF] = as_of.isoformat()
+    try:
+        yield
+    finally:
+        if old is None:
+            os.environ.pop(ENV_DBT_AS_OF, None)
+        else:
+            os.environ[ENV_DBT_AS_OF] = old
+
+
+def quiet_third_party_telemetry() -> None:
+    """No usage analytics from the libraries a build loads (GX, dbt, Dagster): nothing leaves the
+    machine."""
+    os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")
+    os.environ.setdefault("DBT_SEND_ANONYMOUS_USAGE_STATS", "false")
+    os.environ.setdefault("DAGSTER_DISABLE_TELEMETRY", "true")
+
+
+def ui_process_environment(home: Path, warehouse: Path, landing: Path | None) -> dict[str, str]:
+    """The environment of ``dagster dev``: its code location takes its defaults from it."""
+    env = dict(os.environ, DAGSTER_HOME=str(home))
+    env[ENV_WAREHOUSE] = str(warehouse)
+    if landing is not None:
+        env[ENV_LANDING] = str(landing)
+    env.setdefault("GX_ANALYTICS_ENABLED", "false")
+    env.setdefault("DBT_SEND_ANONYMOUS_USAGE_STATS", "false")
+    env.setdefault("DAGSTER_DISABLE_TELEMETRY", "true")
+    return env

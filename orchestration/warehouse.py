@@ -20,16 +20,18 @@ from pathlib import Path
 
 import duckdb
 
+from .settings import fault_point_spec
+
 STORAGE_VERSION = "v1.4.0"
-LOCK_HELD_ENV = "REVOPS_BUILD_LOCK_HELD"  # set while this process holds the build lock
-FAULT_ENV = "REVOPS_FAULT_POINT"  # tests only: "<name>[:<n>]" SIGKILLs the process at the n-th hit of a point
 
 _fault_hits: dict[str, int] = {}
+_held_locks: set[Path] = set()  # build locks this process holds (the CLI, then the run inside it)
 
 
 def fault_point(name: str) -> None:
-    """A named point where tests kill the build (SIGKILL, no clean-up) to prove it recovers."""
-    spec = os.environ.get(FAULT_ENV)
+    """A named point where tests kill the build (SIGKILL, no clean-up) to prove it recovers:
+    $REVOPS_FAULT_POINT = "<name>[:<n>]" kills the process at the n-th hit of that point."""
+    spec = fault_point_spec()
     if not spec:
         return
     target, nth = spec, 1
@@ -163,63 +165,63 @@ def _work_db_holder(work: Path) -> str | None:
         return f"process {m.group(1)}" if m else "another process"
 
 
+def _lock_path(warehouse: Path) -> Path:
+    return warehouse.with_name(f".{warehouse.name}.lock")
+
+
 @contextlib.contextmanager
-def build_lock(warehouse: Path, wait: bool = False, work: Path | None = None):
+def build_lock(warehouse: Path, wait: bool = False, work: Path | None = None, holder: str = "revops build",
+               log=None):
     """One build per warehouse at a time: a second one fails at once (or waits with wait=True).
+
+    The lock is held for a whole build: by ``revops build`` and by every run of the Dagster job
+    (the settings resource takes it), whoever started it. Inside a process that holds it already
+    (the CLI's run) it is a no-op. The lock file names the holder, so the refusal says which
+    build is running.
 
     Besides the lock file, the working database itself must be free: a build killed with SIGKILL
     can leave its dbt child running for a while, and a new build must not start writing under it."""
-    from .settings import work_db_path
+    from .settings import work_db_for
 
-    work = work or work_db_path(warehouse)
+    warehouse = warehouse.resolve()
+    if warehouse in _held_locks:
+        yield
+        return
+    say = log or (lambda msg: print(f"revops: {msg}", file=sys.stderr, flush=True))
+    work = work or work_db_for(warehouse)
     warehouse.parent.mkdir(parents=True, exist_ok=True)
-    lock_path = warehouse.with_name(f".{warehouse.name}.lock")
-    fh = open(lock_path, "a+")
+    fh = open(_lock_path(warehouse), "a+")
     try:
         try:
             fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
             fh.seek(0)
-            holder = fh.read().strip() or "pid unknown"
+            running = fh.read().strip() or "pid unknown"
             if not wait:
                 raise BuildLocked(
-                    f"another build of {warehouse} is running ({holder}); wait for it to finish or pass --wait"
+                    f"another build of {warehouse} is running ({running}); wait for it to finish or pass --wait"
                 ) from None
-            print(f"revops: another build of {warehouse} is running ({holder}); waiting for it to finish",
-                  file=sys.stderr, flush=True)
+            say(f"another build of {warehouse} is running ({running}); waiting for it to finish")
             fcntl.flock(fh, fcntl.LOCK_EX)
         said = False
-        while (holder := _work_db_holder(work)) is not None:
+        while (open_in := _work_db_holder(work)) is not None:
             if not wait:
                 raise BuildLocked(
-                    f"the working database {work} is still open in {holder} (a build that was interrupted, or another "
+                    f"the working database {work} is still open in {open_in} (a build that was interrupted, or another "
                     "program); wait for it to end or pass --wait"
                 )
             if not said:
-                print(f"revops: the working database {work} is still open in {holder}; waiting for it to close",
-                      file=sys.stderr, flush=True)
+                say(f"the working database {work} is still open in {open_in}; waiting for it to close")
                 said = True
             time.sleep(0.5)
         fh.seek(0)
         fh.truncate()
-        fh.write(f"pid {os.getpid()}")
+        fh.write(f"{holder}, pid {os.getpid()}")
         fh.flush()
-        os.environ[LOCK_HELD_ENV] = str(os.getpid())
-        yield
+        _held_locks.add(warehouse)
+        try:
+            yield
+        finally:
+            _held_locks.discard(warehouse)
     finally:
-        if os.environ.get(LOCK_HELD_ENV) == str(os.getpid()):
-            del os.environ[LOCK_HELD_ENV]
         fh.close()
-
-
-@contextlib.contextmanager
-def step_lock(warehouse: Path):
-    """For runs not started by ``revops build`` (the Dagster UI, a schedule): hold the build lock
-    while a step writes the working database, waiting for a CLI build or a parallel step."""
-    if os.environ.get(LOCK_HELD_ENV) == str(os.getpid()):
-        yield
-        return
-    warehouse.parent.mkdir(parents=True, exist_ok=True)
-    with open(warehouse.with_name(f".{warehouse.name}.lock"), "a+") as fh:
-        fcntl.flock(fh, fcntl.LOCK_EX)
-        yield

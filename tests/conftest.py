@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 import duckdb
@@ -17,6 +18,10 @@ import pytest
 PROJECT = Path(__file__).resolve().parents[1]
 REVOPS = Path(sys.executable).with_name("revops")
 SCENARIOS = PROJECT / "tests" / "scenarios"
+
+# Every build of the session records its runs in one throw-away Dagster instance, not in the
+# project's data/dagster_home (a test that needs its own sets DAGSTER_HOME itself).
+os.environ.setdefault("DAGSTER_HOME", tempfile.mkdtemp(prefix="revops-test-dagster-"))
 
 
 def run_cli(*args: str, env: dict | None = None, check: bool = True, timeout: int = 900) -> subprocess.CompletedProcess:

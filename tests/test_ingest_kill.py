@@ -80,9 +80,9 @@ def _alive(pid: int) -> bool:
 
 
 def _work(wh: Path) -> Path:
-    from orchestration.settings import work_db_path
+    from orchestration.settings import work_db_for
 
-    return work_db_path(wh)
+    return work_db_for(wh)
 
 
 def assert_consistent(work: Path) -> None:

@@ -35,8 +35,7 @@ from dagster import (
 
 from ..expectations import Suite, SuiteResult, load_suites, read_frames, validate_frames
 from ..progress import say
-from ..settings import as_of_date, warehouse_path, work_db_path
-from ..warehouse import step_lock
+from ..resources import RevopsSettings
 
 SUITES = load_suites()
 
@@ -85,13 +84,10 @@ def _result(suite: Suite, result: SuiteResult) -> AssetCheckResult:
 
 def _check_node(name: str, suites: list[Suite], description: str):
     @multi_asset_check(name=name, specs=[_spec(s) for s in suites], can_subset=True, description=description)
-    def _run(context: AssetCheckExecutionContext):
+    def _run(context: AssetCheckExecutionContext, settings: RevopsSettings):
         selected = context.selected_asset_check_keys
         todo = [s for s in suites if _key(s) in selected]
-        # Hold the build's lock while the file is open (a no-op inside `revops build`, which holds
-        # it): under the multiprocess executor of the UI, an ingest step may be writing right now.
-        with step_lock(warehouse_path()):
-            frames, errors = read_frames(work_db_path(), todo, as_of=as_of_date())
+        frames, errors = read_frames(settings.work_db_path(), todo, as_of=settings.as_of())
         results = validate_frames(todo, frames, errors)
         failed = [r for r in results if not r.passed]
         say(f"expectations ({name}): {len(results) - len(failed)} of {len(results)} suite(s) passed "

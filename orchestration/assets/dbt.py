@@ -4,22 +4,18 @@
 import contextlib
 import json
 import os
-
 from collections.abc import Mapping
 from typing import Any
 
 from dagster import AssetExecutionContext, AssetKey
 from dagster_dbt import DagsterDbtTranslator, DbtCliResource, dbt_assets
 
+from ..progress import in_cli
 from ..progress import say
 from ..project import MANIFEST, dbt_points_at, dbt_project
-from ..settings import work_db_path
-
-
-def dbt_vars() -> dict:
-    """Extra dbt vars from $REVOPS_DBT_VARS (JSON). as_of_date travels as $REVOPS_AS_OF, read by
-    the as_of_date() macro, because changing --vars forces dbt to re-parse the whole project."""
-    return json.loads(os.environ["REVOPS_DBT_VARS"]) if os.environ.get("REVOPS_DBT_VARS") else {}
+from ..resources import RevopsSettings
+from ..settings import dbt_process_environment
+from .dbt_metadata import enrich
 
 
 class RevopsTranslator(DagsterDbtTranslator):
@@ -39,19 +35,22 @@ class RevopsTranslator(DagsterDbtTranslator):
 
 
 @dbt_assets(manifest=MANIFEST, project=dbt_project, dagster_dbt_translator=RevopsTranslator())
-def revops_dbt_assets(context: AssetExecutionContext, dbt: DbtCliResource):
+def revops_dbt_assets(context: AssetExecutionContext, dbt: DbtCliResource, settings: RevopsSettings):
     say("dbt build: seeds, staging, intermediate, marts and their tests")
     args = ["build"]
-    if dbt_vars():
-        args += ["--vars", json.dumps(dbt_vars())]
+    if settings.dbt_vars:
+        # as_of_date is not a --var: it reaches dbt through its environment (settings.py)
+        args += ["--vars", json.dumps(settings.dbt_vars)]
     # dagster-dbt echoes every dbt log line to stdout; the CLI shows a summary instead.
-    quiet = os.environ.get("REVOPS_PROGRESS") == "1"
-    with dbt_points_at(work_db_path()), open(os.devnull, "w") as devnull, \
+    quiet = in_cli()
+    with dbt_points_at(settings.work_db_path()), open(os.devnull, "w") as devnull, \
             (contextlib.redirect_stdout(devnull) if quiet else contextlib.nullcontext()):
-        invocation = dbt.cli(args, context=context, raise_on_error=False)
-        yield from invocation.stream()
-    _remove_older_target_dirs(invocation.target_path)
+        with dbt_process_environment(settings.as_of()):
+            invocation = dbt.cli(args, context=context, raise_on_error=False)
+        events = list(invocation.stream())
     run_results = invocation.get_artifact("run_results.json")
+    yield from enrich(events, invocation.manifest, run_results, settings.work_db_path())
+    _remove_older_target_dirs(invocation.target_path)
     failed = [r for r in run_results.get("results", []) if r.get("status") in ("error", "fail")]
     counts = {}
     for r in run_results.get("results", []):

@@ -4,18 +4,14 @@ It depends on every mart, and the dbt step fails when a model or an error-severi
 blocking asset checks on the marts stop it the same way. Dagster then does not materialize this
 asset, so a bad build is never published and readers keep the last good file."""
 
-import os
-from pathlib import Path
-
 from dagster import AssetExecutionContext, AssetKey, MaterializeResult, asset
 
 from ..progress import say
-from ..settings import warehouse_path, work_db_path
-from ..warehouse import export_parquet, publish, step_lock
+from ..resources import RevopsSettings
+from ..warehouse import export_parquet, publish
 from .dbt import revops_dbt_assets
 
 MART_KEYS = [k for k in revops_dbt_assets.keys if k.path[0] == "marts"]
-EXPORT_ENV = "REVOPS_EXPORT_PARQUET"  # a folder: also write every mart as Parquet there
 
 
 @asset(
@@ -25,18 +21,17 @@ EXPORT_ENV = "REVOPS_EXPORT_PARQUET"  # a folder: also write every mart as Parqu
     kinds={"duckdb"},
     description="The warehouse file BI tools read, replaced atomically after a build whose blocking checks passed.",
 )
-def publish_warehouse(context: AssetExecutionContext) -> MaterializeResult:
-    target = warehouse_path()
-    with step_lock(target):
-        seconds = publish(work_db_path(), target)
+def publish_warehouse(context: AssetExecutionContext, settings: RevopsSettings) -> MaterializeResult:
+    target = settings.warehouse_path()
+    seconds = publish(settings.work_db_path(), target)
     size = target.stat().st_size
     say(f"published {target} ({size / 1e6:.1f} MB, {seconds:.2f}s)")
     metadata = {"path": str(target), "bytes": size, "seconds": round(seconds, 3)}
-    if os.environ.get(EXPORT_ENV):
-        out = Path(os.environ[EXPORT_ENV]).resolve()
+    out = settings.export_parquet_path()
+    if out is not None:
         # from the private working copy (identical to what was just published): a BI tool that
         # opened the published file read-write cannot make the export fail with a lock error
-        written = export_parquet(work_db_path(), out)
+        written = export_parquet(settings.work_db_path(), out)
         say(f"exported {len(written)} mart(s) as Parquet to {out}")
         metadata["parquet_export"] = str(out)
         metadata["parquet_files"] = len(written)
