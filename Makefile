@@ -35,7 +35,7 @@ generate: $(STAMP)
 
 ## bench: time and peak memory of generate + build at several sizes (see docs/benchmarks.md)
 bench: $(STAMP)
-	$(BIN)/python -m orchestration.bench $(BENCH_ARGS)
+	$(BIN)/python -m devtools.bench $(BENCH_ARGS)
 
 clean:
 	rm -rf target logs data/warehouse.duckdb data/.warehouse* .pytest_cache

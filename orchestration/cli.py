@@ -27,13 +27,10 @@ def _resolve_landing(arg: str | None, as_of: dt.date, quiet: bool = False) -> Pa
     """The landing folder: --landing, else $REVOPS_LANDING, else data/landing, which is filled with
     sample data when it is empty (a first run just works)."""
     if arg:
-        landing = Path(arg).resolve()
-        if not landing.is_dir():
-            sys.exit(f"revops: landing folder {landing} does not exist")
-        return landing
+        return Path(arg).resolve()
     landing = settings.default_landing()
     if settings.landing_from_env() is None and _landing_is_empty(landing):
-        from .generate import generate
+        from devtools.generate import generate
 
         if not quiet:
             print(f"No landing data in {landing}: generating sample data (2,000 accounts, seed 42, up to {as_of}).")
@@ -42,7 +39,7 @@ def _resolve_landing(arg: str | None, as_of: dt.date, quiet: bool = False) -> Pa
 
 
 def cmd_generate(args: argparse.Namespace) -> int:
-    from .generate import generate
+    from devtools.generate import generate
 
     t0 = time.perf_counter()
     summary = generate(Path(args.out), accounts=args.accounts, seed=args.seed, end_date=args.end_date)
@@ -65,6 +62,11 @@ def cmd_build(args: argparse.Namespace) -> int:
     warehouse = Path(args.warehouse).resolve() if args.warehouse else settings.default_warehouse()
     export = Path(args.export_parquet).resolve() if args.export_parquet else (
         Path(settings.default_export_parquet()) if settings.default_export_parquet() else None)
+    problems = settings.path_problems(landing, warehouse)
+    if problems:
+        for problem in problems:
+            print(f"revops: {problem}", file=sys.stderr)
+        return 2
     return run_build(landing, warehouse, as_of, strict=args.strict, wait=args.wait, quiet=args.quiet,
                      dbt_vars=dbt_vars, export_parquet=export)
 

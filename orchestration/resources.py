@@ -70,9 +70,17 @@ class RevopsSettings(ConfigurableResource):
 
     @contextlib.contextmanager
     def yield_for_execution(self, context: InitResourceContext):
+        from dagster import Failure
+
         from .warehouse import build_lock, ensure_work_db
 
-        self.as_of()
+        try:
+            self.as_of()
+        except settings.SettingError as exc:
+            raise Failure(description=str(exc)) from None
+        problems = settings.path_problems(self.landing_path(), self.warehouse_path())
+        if problems:
+            raise Failure(description="; ".join(problems))
         # The CLI takes the lock before it starts the run (to refuse at once with a clear message);
         # build_lock is then a no-op here. A run from the UI, the schedule or the sensor waits.
         holder = f"Dagster run {context.run_id}" if context.run_id else "a Dagster run"

@@ -123,6 +123,27 @@ def parse_dbt_vars(text: str, setting: str = "dbt_vars") -> dict:
     return value
 
 
+def path_problems(landing: Path, warehouse: Path) -> list[str]:
+    """What is wrong with the landing folder and the published file's location, each problem
+    naming the setting, the value and what is expected (empty when nothing is)."""
+    problems = []
+    if landing.exists() and not landing.is_dir():
+        problems.append(f"landing folder {landing} is a file, not a folder: pass the folder that holds "
+                        "<source>/<object>/<file> extracts")
+    elif not landing.exists():
+        problems.append(f"landing folder {landing} does not exist")
+    folder = warehouse.parent
+    while not folder.exists() and folder != folder.parent:
+        folder = folder.parent
+    if warehouse.is_dir():
+        problems.append(f"warehouse {warehouse} is a folder: pass the path of the DuckDB file to publish, "
+                        "e.g. data/warehouse.duckdb")
+    elif not os.access(folder, os.W_OK | os.X_OK):
+        problems.append(f"warehouse {warehouse}: the folder {folder} is not writable; the build writes its working "
+                        "database and the published file there. Choose a writable folder with --warehouse")
+    return problems
+
+
 @contextlib.contextmanager
 def dbt_process_environment(as_of: dt.date):
     """The environment a dbt subprocess inherits while it is started (dagster-dbt copies

@@ -1,5 +1,5 @@
 """Issue 4: the sales and funnel marts built from generated accounts agree with figures computed
-from the generator's ground truth (`_meta/ground_truth.json`) by orchestration.truth_check."""
+from the generator's ground truth (`_meta/ground_truth.json`) by devtools.truth_check."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ import shutil
 
 import duckdb
 
-from orchestration import truth_check
+from devtools import truth_check
 
 
 def test_marts_agree_with_ground_truth(generated_landing, generated_warehouse):

@@ -1,5 +1,5 @@
 """The sample-data generator writes the landing contract literally, deterministically, and its
-ground truth agrees with the files (shared/spec/landing.md, orchestration/generate/)."""
+ground truth agrees with the files (shared/spec/landing.md, devtools/generate/)."""
 
 from __future__ import annotations
 
@@ -12,8 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from orchestration.generate import generate, main
-from orchestration.generate.util import normalise_email, sf_checksum
+from devtools.generate import generate, main
+from devtools.generate.util import normalise_email, sf_checksum
 from orchestration.landing import contract
 
 END = dt.date(2025, 6, 15)

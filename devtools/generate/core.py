@@ -12,7 +12,7 @@ from pathlib import Path
 
 import numpy as np
 
-from ..landing import contract
+from orchestration.landing import contract
 from . import product, truth
 from .billing import Billing
 from .crm import COLUMNS as CRM_COLUMNS

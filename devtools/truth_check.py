@@ -18,7 +18,7 @@ Definitions follow /work/shared/spec/metrics.md sections 6-7 and docs/decisions.
   state's Amount at the rate of its own CloseDate. actual = won amount with final CloseDate in Q.
 * funnel: the truth's people as they are; cohort month of lead_at x channel counts.
 
-Usage: ``python -m orchestration.truth_check --landing DIR --warehouse FILE`` (exit 1 on mismatch).
+Usage: ``python -m devtools.truth_check --landing DIR --warehouse FILE`` (exit 1 on mismatch).
 """
 
 from __future__ import annotations
@@ -421,7 +421,7 @@ def summary(warehouse_path, landing_dir) -> dict:
 
 
 def main(argv: list[str] | None = None) -> int:
-    ap = argparse.ArgumentParser(prog="python -m orchestration.truth_check", description=__doc__.splitlines()[0])
+    ap = argparse.ArgumentParser(prog="python -m devtools.truth_check", description=__doc__.splitlines()[0])
     ap.add_argument("--landing", required=True, help="landing folder written by `revops generate`")
     ap.add_argument("--warehouse", required=True, help="DuckDB file built by `revops build` from it")
     ap.add_argument("--as-of", default=None, help="defaults to the truth's assumptions.as_of_date")

@@ -1,6 +1,6 @@
 """Deterministic sample-data generator for the landing contract (shared/spec/landing.md).
 
-    from orchestration.generate import generate
+    from devtools.generate import generate
     generate(Path("data/landing"), accounts=2000, seed=42, end_date=date(2025, 6, 30))
 
 or ``revops generate --accounts N --seed S --end-date YYYY-MM-DD --out DIR`` (see ``main``).
