@@ -6,7 +6,7 @@ landing folder's ``finance/fx_rates`` CSVs to convert the opportunities' local-c
 ``currency``). Nothing here reads the warehouse except :func:`compare`, which reads the four
 marts and reports every disagreement as a human-readable line.
 
-Definitions follow /work/shared/spec/metrics.md sections 6-7 and docs/decisions.md 23-32:
+Definitions follow docs/metrics.md sections 6-7 and docs/decisions.md 23-32:
 
 * sales (per month M): non-deleted opportunities with ``is_closed`` and final ``close_date`` in M
   and on or before as_of; won/lost split by ``is_won``; amounts at the close_date rate.

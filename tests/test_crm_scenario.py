@@ -198,6 +198,14 @@ def test_forecast_accuracy_quarterly(db):
             assert r[col] == approx_rate(exp[col]), (quarter, col)
 
 
+def test_forecast_counts_the_open_opportunities_closing_in_the_quarter(db):
+    # Q1: no opportunity exists at Jan 1 00:00. Q2: the five open states listed above (O2, O5, O4,
+    # O3, O9), all with their CloseDate in Apr 1..Jun 30; O1 is closed won.
+    got = {str(r["quarter"]): r["open_opportunities_closing_in_quarter"]
+           for r in rows(db, "select * from marts.forecast_accuracy_quarterly")}
+    assert got == {"2024-01-01": 0, "2024-04-01": 5}
+
+
 def test_forecast_actual_reconciles_with_monthly_wins(db):
     diff = rows(db, """
         select f.quarter, f.actual, sum(s.won_amount) as won

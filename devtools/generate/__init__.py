@@ -1,4 +1,4 @@
-"""Deterministic sample-data generator for the landing contract (shared/spec/landing.md).
+"""Deterministic sample-data generator for the landing contract (docs/landing.md).
 
     from devtools.generate import generate
     generate(Path("data/landing"), accounts=2000, seed=42, end_date=date(2025, 6, 30))

@@ -111,7 +111,7 @@ def _make_sinks(clock: Clock) -> Sinks:
 
 
 def generate(out: Path, accounts: int = 2000, seed: int = 42, end_date: dt.date | None = None) -> dict:
-    """Write every landing object of shared/spec/landing.md under ``out`` and
+    """Write every landing object of the landing contract (docs/landing.md) under ``out`` and
     ``out/_meta/ground_truth.json``. Same arguments => byte-identical files.
 
     ``accounts`` is the number of CRM Account records; ``end_date`` (default: today) is the last

@@ -1,4 +1,4 @@
-"""The landing contract (shared/spec/landing.md) as data.
+"""The landing contract (docs/landing.md) as data.
 
 Every landing object is described once here; ingestion, the dbt sources file and the sample
 data generator all read this table, so a new column or object is added in one place.

@@ -31,7 +31,7 @@ forecasts as (
             then amount_reporting end) as best_case_forecast,
         sum(case when not is_closed
             then amount_reporting * cast(probability as decimal(38, 6)) / 100 end) as weighted_forecast,
-        count(case when not is_closed then 1 end) as open_opportunities_at_start
+        count(case when not is_closed then 1 end) as open_opportunities_closing_in_quarter
     from states
     group by month
 ),
@@ -56,7 +56,7 @@ joined as (
         cast(coalesce(f.weighted_forecast, 0) as decimal(38, 6)) as weighted_forecast,
         cast(coalesce(a.actual, 0) as decimal(38, 6)) as actual,
         coalesce(a.won_count, 0) as won_count,
-        coalesce(f.open_opportunities_at_start, 0) as open_opportunities_at_start
+        coalesce(f.open_opportunities_closing_in_quarter, 0) as open_opportunities_closing_in_quarter
     from quarters as q
     left join forecasts as f on f.quarter = q.quarter
     left join actuals as a on a.quarter = q.quarter
@@ -75,5 +75,5 @@ select
     1 - abs(cast(weighted_forecast - actual as double)) / nullif(cast(actual as double), 0) as weighted_accuracy,
     cast(weighted_forecast - actual as double) / nullif(cast(actual as double), 0) as weighted_bias,
     won_count,
-    open_opportunities_at_start
+    open_opportunities_closing_in_quarter
 from joined
