@@ -187,6 +187,20 @@ def test_a_run_launched_from_the_ui_with_run_config_builds_the_marts_of_the_cli(
     con.close()
 
 
+def test_the_ui_opens_without_the_community_dialog_and_shows_the_settings_with_defaults(ui):
+    assert ui.gql("{ shouldShowNux }")["shouldShowNux"] is False
+    loc = ui.gql("{ workspaceOrError { ... on Workspace { locationEntries { name } } } }")
+    location = loc["workspaceOrError"]["locationEntries"][0]["name"]
+    data = ui.gql("""query($s: PipelineSelector!) { runConfigSchemaOrError(selector: $s) {
+        ... on RunConfigSchema { rootDefaultYaml } } }""",
+                  {"s": {"repositoryLocationName": location, "repositoryName": "__repository__",
+                         "pipelineName": "build_warehouse"}})
+    defaults = data["runConfigSchemaOrError"]["rootDefaultYaml"]
+    for field in ("landing_dir", "warehouse", "work_db", "as_of_date", "strict", "dbt_vars", "export_parquet"):
+        assert field in defaults, defaults
+    assert str(LANDING) in defaults  # `revops ui --landing` is the code location's default
+
+
 def test_only_the_settings_module_reads_the_environment():
     out = subprocess.run(["grep", "-rn", "os.environ", "orchestration/"], cwd=PROJECT, capture_output=True, text=True).stdout
     files = {line.split(":", 1)[0] for line in out.splitlines() if line and ".pyc" not in line}
