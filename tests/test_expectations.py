@@ -274,6 +274,36 @@ def test_relations_from_a_manifest_use_schema_and_alias_not_the_database():
     }
 
 
+def test_no_expectation_repeats_a_dbt_test_of_its_model():
+    """Checks are paid for once: on a suite that reads only its own model, no not_null / unique /
+    grain / accepted-values expectation repeats a dbt test of that model's column."""
+    from orchestration.project import prepare_manifest
+
+    manifest = json.loads(prepare_manifest().read_text())
+    dbt_tests = set()
+    for node in manifest["nodes"].values():
+        meta = node.get("test_metadata") or {}
+        if node["resource_type"] == "test" and node.get("attached_node") and meta:
+            model = node["attached_node"].split(".")[-1]
+            kwargs = meta.get("kwargs", {})
+            cols = tuple(kwargs.get("columns") or [node.get("column_name")])
+            dbt_tests.add((model, {"accepted_values": "in_set", "unique_combination": "unique"}.get(meta["name"], meta["name"]),
+                           cols))
+    gx_kind = {"expect_column_values_to_not_be_null": "not_null", "expect_column_values_to_be_unique": "unique",
+               "expect_compound_columns_to_be_unique": "unique", "expect_column_values_to_be_in_set": "in_set"}
+    repeated = []
+    for s in ex.load_suites(PROJECT / "expectations"):
+        if s.reads != (s.asset,):
+            continue
+        for e in s.expectations:
+            kind = gx_kind.get(e["type"])
+            cols = tuple(e["kwargs"].get("column_list") or [e["kwargs"].get("column")])
+            if kind and (s.asset[1], kind, cols) in dbt_tests:
+                repeated.append(f"{s.name}: {e['type']}({', '.join(cols)})")
+    assert repeated == []
+    assert ("stg_billing__invoices", "not_null", ("invoice_id",)) in dbt_tests  # the comparison sees dbt's tests
+
+
 def test_suites_name_relations_by_ref_or_source_only():
     import re
 
