@@ -10,9 +10,13 @@ expectations by their snake_case type::
      "expectations": [{"type": "expect_column_values_to_not_be_null",
                        "kwargs": {"column": "account_id"}, "meta": {"why": "..."}}]}
 
-``query`` is a string or a list of lines (joined with newlines). ``row_id`` (optional) names
-the columns that identify a row in failure messages. A query may use the named parameter
-``$as_of_date`` (the build's as_of_date, a DATE).
+``query`` is a string or a list of lines (joined with newlines). It names the relations it reads
+as dbt does, ``{{ ref('model_or_seed') }}`` and ``{{ source('raw', 'table') }}``, never by schema:
+they are resolved from dbt's manifest (target/manifest.json) to ``schema.identifier``, and the
+assets they belong to become the check's upstream in Dagster (``Suite.reads``), so the lineage in
+the UI names what the check really reads. ``row_id`` (optional) names the columns that identify a
+row in failure messages. A query may use the named parameter ``$as_of_date`` (the build's
+as_of_date, a DATE).
 
 GX 1.x runs in an ephemeral context on a pandas DataFrame read from DuckDB (stack-notes.md: GX's
 SQL datasource over duckdb-engine returns empty metrics). ``great_expectations`` takes 3-4 s to
@@ -26,6 +30,7 @@ import datetime as dt
 import json
 import math
 import re
+import threading
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -35,7 +40,10 @@ from .settings import expectations_dir, quiet_third_party_telemetry
 
 NAME_RE = re.compile(r"^[a-z][a-z0-9_]*$")  # a valid Dagster check name
 PARAM_RE = re.compile(r"\$(as_of_date)\b")
+RELATION_RE = re.compile(
+    r"\{\{\s*(?P<kind>ref|source)\(\s*(?P<args>(?:'[^']*'|\"[^\"]*\")(?:\s*,\s*(?:'[^']*'|\"[^\"]*\"))*)\s*\)\s*\}\}")
 SAMPLE_SIZE = 5  # unexpected values shown per failed expectation
+FAILING_ROWS = 10  # failing rows shown per failed suite (metadata "failing_rows")
 
 
 class SuiteError(ValueError):
@@ -52,6 +60,7 @@ class Suite:
     expectations: tuple[dict, ...]
     row_id: tuple[str, ...] = ()
     path: Path | None = None
+    reads: tuple[tuple[str, ...], ...] = ()  # asset keys of the relations the query reads
 
 
 @dataclass
@@ -64,6 +73,7 @@ class SuiteResult:
     failures: list[str] = field(default_factory=list)  # human-readable, one per failed expectation
     error: str | None = None  # the query or the validation could not run
     seconds: float = 0.0
+    failing_rows: str = ""  # a sample of the rows that failed, as a markdown table
 
     def summary(self) -> str:
         if self.error:
@@ -81,6 +91,59 @@ class SuiteResult:
         return self.summary() + ":\n" + "\n".join(f"- {f}" for f in self.failures)
 
 
+# --------------------------------------------------------------------------- relations
+
+Relations = dict[tuple[str, ...], tuple[str, tuple[str, ...]]]  # ("ref", name) -> (sql name, asset key)
+
+
+def relations_from_manifest(manifest: dict) -> Relations:
+    """What ``ref``/``source`` resolve to, from a parsed dbt manifest: ``schema.identifier`` (no
+    database part: the published file and test copies are opened under other names) and the
+    asset key Dagster gives the relation (assets/dbt.py RevopsTranslator: [schema, name] for
+    models and seeds, [source, table] for sources)."""
+    out: Relations = {}
+    for node in manifest.get("nodes", {}).values():
+        if node.get("resource_type") in ("model", "seed", "snapshot"):
+            ident = node.get("alias") or node["name"]
+            out[("ref", node["name"])] = (f"{node['schema']}.{ident}", (node["schema"], node["name"]))
+    for src in manifest.get("sources", {}).values():
+        ident = src.get("identifier") or src["name"]
+        out[("source", src["source_name"], src["name"])] = (
+            f"{src['schema']}.{ident}", (src["source_name"], src["name"]))
+    return out
+
+
+def resolve_relations(query: str, relations: Relations) -> tuple[str, tuple[tuple[str, ...], ...]]:
+    """The query with every ``{{ ref('x') }}`` / ``{{ source('raw', 't') }}`` replaced by its
+    relation, and the asset keys it reads (in order of first use)."""
+    reads: list[tuple[str, ...]] = []
+
+    def sub(m: re.Match) -> str:
+        args = tuple(a.strip()[1:-1] for a in re.findall(r"'[^']*'|\"[^\"]*\"", m.group("args")))
+        key = (m.group("kind"), *args)
+        if key not in relations:
+            call = f"{m.group('kind')}({', '.join(repr(a) for a in args)})"
+            raise SuiteError(f"{call}: no such dbt {'model or seed' if key[0] == 'ref' else 'source'} in the manifest")
+        sql, asset = relations[key]
+        if asset not in reads:
+            reads.append(asset)
+        return sql
+
+    return RELATION_RE.sub(sub, query), tuple(reads)
+
+
+def manifest_relations() -> Relations:
+    """The relations of this project's dbt manifest (parsed first when missing or stale)."""
+    from .project import prepare_manifest
+
+    if "relations" not in _RELATIONS:
+        _RELATIONS["relations"] = relations_from_manifest(json.loads(prepare_manifest().read_text()))
+    return _RELATIONS["relations"]
+
+
+_RELATIONS: dict[str, Relations] = {}
+
+
 # --------------------------------------------------------------------------- loading
 
 
@@ -88,7 +151,7 @@ def suites_dir() -> Path:
     return expectations_dir()
 
 
-def parse_suite(data: Any, path: Path | None = None) -> Suite:
+def parse_suite(data: Any, path: Path | None = None, relations: Relations | None = None) -> Suite:
     """Check a suite's structure (without importing GX) and return it."""
     where = f"{path}: " if path else ""
     if not isinstance(data, dict):
@@ -130,12 +193,22 @@ def parse_suite(data: Any, path: Path | None = None) -> Suite:
     row_id = data.get("row_id", [])
     if not isinstance(row_id, list) or not all(isinstance(c, str) for c in row_id):
         raise SuiteError(f"{where}row_id must be a list of column names")
+    reads: tuple[tuple[str, ...], ...] = ()
+    if RELATION_RE.search(query) or "{{" in query:
+        try:
+            query, reads = resolve_relations(query, manifest_relations() if relations is None else relations)
+        except SuiteError as exc:
+            raise SuiteError(f"{where}{exc}") from None
+        if "{{" in query:
+            raise SuiteError(f"{where}only {{{{ ref('name') }}}} and {{{{ source('raw', 'table') }}}} may be templated")
     return Suite(name=name, asset=tuple(asset), blocking=data["blocking"], description=data["description"].strip(),
-                 query=query, expectations=tuple(data["expectations"]), row_id=tuple(row_id), path=path)
+                 query=query, expectations=tuple(data["expectations"]), row_id=tuple(row_id), path=path,
+                 reads=reads)
 
 
-def load_suites(folder: Path | None = None) -> list[Suite]:
-    """Every *.json suite of the folder, sorted by name; names are unique."""
+def load_suites(folder: Path | None = None, relations: Relations | None = None) -> list[Suite]:
+    """Every *.json suite of the folder, sorted by name; names are unique. ``relations``:
+    what ref/source resolve to (default: this project's manifest)."""
     folder = Path(folder) if folder else suites_dir()
     suites = []
     for path in sorted(folder.glob("*.json")):
@@ -143,7 +216,7 @@ def load_suites(folder: Path | None = None) -> list[Suite]:
             data = json.loads(path.read_text())
         except json.JSONDecodeError as exc:
             raise SuiteError(f"{path}: invalid JSON: {exc}") from None
-        suites.append(parse_suite(data, path))
+        suites.append(parse_suite(data, path, relations))
     seen: dict[str, Path | None] = {}
     for s in suites:
         if s.name in seen:
@@ -157,8 +230,38 @@ def load_suites(folder: Path | None = None) -> list[Suite]:
 _GX: dict[str, Any] = {}
 
 
+def prefetch_gx() -> None:
+    """Start importing GX (and its ephemeral context) in a background thread, so a check step
+    that follows does not wait for it. The dbt step calls this: its process mostly waits on the
+    dbt subprocess meanwhile."""
+    if "module" in _GX or "prefetch" in _GX:
+        return
+
+    def run():
+        try:
+            _batch_definition()
+            # GX loads much of itself on the first validation: pay that here too, on one row
+            import pandas as pd
+
+            warm = Suite(name="gx_warm_up", asset=("gx",), blocking=False, description="", query="",
+                         expectations=({"type": "expect_column_values_to_not_be_null", "kwargs": {"column": "x"}},))
+            validate_dataframe(warm, pd.DataFrame({"x": [1]}))
+        except Exception:  # noqa: BLE001 - the check step imports again and reports the error
+            pass
+
+    _GX["prefetch"] = threading.Thread(target=run, name="gx-prefetch", daemon=True)
+    _GX["prefetch"].start()
+
+
+def _wait_for_prefetch() -> None:
+    t = _GX.get("prefetch")
+    if t is not None and t is not threading.current_thread():
+        t.join()
+
+
 def _gx():
     """great_expectations, imported once per process, with analytics off."""
+    _wait_for_prefetch()
     if "module" not in _GX:
         quiet_third_party_telemetry()
         import great_expectations as gx
@@ -169,6 +272,7 @@ def _gx():
 
 def _batch_definition():
     """One ephemeral context with a pandas datasource, reused for every validation."""
+    _wait_for_prefetch()
     if "batch_definition" not in _GX:
         gx = _gx()
         from great_expectations.data_context.types.base import (
@@ -287,6 +391,46 @@ def _failure_line(r, row_id: list[str] = ()) -> str:
     return text
 
 
+def failing_rows(df, failed_results, row_id: list[str] = ()):
+    """The rows of ``df`` that GX reported unexpected (its partial unexpected index list: the
+    DataFrame index, or the row_id columns of each row when the suite names them), at most
+    FAILING_ROWS, first failed expectation first."""
+    import pandas as pd
+
+    picked: list = []
+    for r in failed_results:
+        idx = (r.result or {}).get("partial_unexpected_index_list") or []
+        if not idx:
+            continue
+        if isinstance(idx[0], dict):
+            keys = pd.DataFrame([{k: row.get(k) for k in row_id} for row in idx]).drop_duplicates()
+            if keys.empty or not len(keys.columns):
+                continue
+            try:
+                found = df.reset_index(names="__row").merge(keys, on=list(keys.columns), how="inner")["__row"]
+            except (ValueError, TypeError, KeyError):  # keys of types merge cannot compare
+                continue
+            picked += list(found)
+        else:
+            picked += [i for i in idx if i in df.index]
+    order = list(dict.fromkeys(picked))[:FAILING_ROWS]
+    return df.loc[order]
+
+
+def markdown_table(df) -> str:
+    """A small DataFrame as a markdown table (values formatted as in failure messages)."""
+    if df is None or df.empty:
+        return ""
+
+    def cell(v) -> str:
+        return _fmt(v).replace("|", "\\|").replace("\n", " ")
+
+    cols = [str(c) for c in df.columns]
+    lines = ["| " + " | ".join(cols) + " |", "|" + "---|" * len(cols)]
+    lines += ["| " + " | ".join(cell(v) for v in row) + " |" for row in df.itertuples(index=False, name=None)]
+    return "\n".join(lines)
+
+
 def validate_dataframe(suite: Suite, df) -> SuiteResult:
     """Run the suite's expectations on a DataFrame."""
     t0 = time.perf_counter()
@@ -298,6 +442,7 @@ def validate_dataframe(suite: Suite, df) -> SuiteResult:
     validation = batch.validate(build_gx_suite(suite), result_format=result_format)
     failed = [r for r in validation.results if not r.success]
     return SuiteResult(
+        failing_rows=markdown_table(failing_rows(df, failed, row_id)),
         suite=suite.name,
         passed=bool(validation.success),
         evaluated=len(validation.results),

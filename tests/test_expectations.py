@@ -128,6 +128,30 @@ def test_validation_fails_and_names_the_rows():
     assert "expect_column_values_to_be_between(mrr, min_value=0): 1 of 3 row(s) unexpected" in text
 
 
+def test_a_failed_suite_carries_a_sample_of_the_failing_rows_and_its_query():
+    from orchestration.assets.checks import _result
+
+    df = _tiny_frame(identity_residual=(1, 0.01), movement_type=(2, "tele|ported"))
+    r = ex.validate_dataframe(IDENTITY_SUITE, df)
+    lines = r.failing_rows.splitlines()
+    assert lines[0] == "| account_id | month | mrr | movement_type | identity_residual |"
+    assert lines[1] == "|---|---|---|---|---|"
+    # the failed rows, whole, first failed expectation first; the passing row is not there
+    assert lines[2:] == ["| a2 | 2024-01-01 | 50 | tele\\|ported | 0 |", "| a1 | 2024-02-01 | 0 | churn | 0.01 |"]
+    meta = _result(IDENTITY_SUITE, r).metadata
+    assert meta["failing_rows"].value == r.failing_rows
+    assert "select 1" in meta["query"].value and meta["failure"].value == r.failure_text()
+    # without row_id columns the rows are found by their position in the frame
+    no_id = ex.parse_suite({**{k: v for k, v in vars(IDENTITY_SUITE).items() if k in ("name", "description", "query")},
+                            "asset": ["marts", "x"], "blocking": True,
+                            "expectations": [{"type": "expect_column_values_to_be_between",
+                                              "kwargs": {"column": "mrr", "max_value": 60}}]})
+    assert ex.validate_dataframe(no_id, _tiny_frame()).failing_rows.splitlines()[2:] == [
+        "| a1 | 2024-01-01 | 100 | new | 0 |"]
+    assert ex.validate_dataframe(IDENTITY_SUITE, _tiny_frame()).failing_rows == ""
+    assert "failing_rows" not in _result(IDENTITY_SUITE, ex.validate_dataframe(IDENTITY_SUITE, _tiny_frame())).metadata
+
+
 def test_query_parameters():
     assert ex.query_params("select 1", None) == {}
     assert ex.query_params("select $as_of_date, $as_of_date", AS_OF) == {"as_of_date": AS_OF}
@@ -171,9 +195,122 @@ def test_dagster_checks_mirror_the_suites_and_gate_dbt_and_the_publish():
     upstream = {step.key: set(step.get_execution_dependency_keys()) for step in plan.steps}
     # every blocking suite, wherever its asset is, runs before the publish...
     assert "expectations_on_warehouse" in upstream["published_warehouse"]
-    # ...and the raw suites before dbt reads the raw tables
-    assert "expectations_on_raw" in upstream["revops_dbt_assets"]
+    # ...and the raw tables are checked before dbt reads them: by the generated dbt source tests,
+    # which dbt build runs before the models that read the tables, inside the dbt step
+    from dagster import AssetCheckKey, AssetKey
+
+    from orchestration.assets.dbt import revops_dbt_assets
+    from orchestration.landing.contract import OBJECTS
+
+    for obj in OBJECTS:
+        assert AssetCheckKey(AssetKey(["raw", obj.table]), f"raw_lineage_{obj.table}") in revops_dbt_assets.check_keys
     assert "revops_dbt_assets" in upstream["expectations_on_warehouse"]
+
+
+def test_check_lineage_names_every_relation_the_suite_reads():
+    from orchestration.project import prepare_manifest
+
+    prepare_manifest()
+    from orchestration.assets.checks import SUITES, expectation_checks
+
+    specs = {spec.name: spec for node in expectation_checks for spec in node.check_specs}
+    for s in SUITES:
+        assert s.reads and "{{" not in s.query, s.name
+        deps = {tuple(d.asset_key.path) for d in specs[s.name].additional_deps}
+        assert deps == set(s.reads) - {s.asset}, s.name
+    # the reconciliations read the one recomputation, and the models it is compared with
+    recompute = ("checks", "chk_billing__account_mrr_recomputed")
+    by_name = {s.name: s for s in SUITES}
+    assert recompute in by_name["mrr_total_matches_invoice_lines"].reads
+    assert recompute in by_name["mrr_by_account_matches_invoice_lines"].reads
+    assert ("marts", "mrr_by_account_month") in {tuple(d.asset_key.path) for d in specs["cohort_retention"].additional_deps}
+    assert ("seeds", "channel_mapping") in by_name["funnel_channel_mapping_coverage"].reads
+
+
+RELATIONS = {
+    ("ref", "dim_accounts"): ("marts.dim_accounts", ("marts", "dim_accounts")),
+    ("ref", "currencies"): ("seeds.currencies", ("seeds", "currencies")),
+    ("source", "raw", "crm_account"): ("raw.crm_account", ("raw", "crm_account")),
+}
+
+
+def test_ref_and_source_resolve_to_schema_and_identifier():
+    sql, reads = ex.resolve_relations(
+        "select * from {{ ref('dim_accounts') }} d join {{source( 'raw' , \"crm_account\" )}} a on true "
+        "join {{ ref(\"currencies\") }} c on true join {{ ref('dim_accounts') }} d2 on true",
+        RELATIONS)
+    assert sql == ("select * from marts.dim_accounts d join raw.crm_account a on true "
+                   "join seeds.currencies c on true join marts.dim_accounts d2 on true")
+    assert reads == (("marts", "dim_accounts"), ("raw", "crm_account"), ("seeds", "currencies"))
+    assert ex.resolve_relations("select 1 from marts.x", RELATIONS) == ("select 1 from marts.x", ())
+    with pytest.raises(ex.SuiteError, match="ref\\('dim_acounts'\\): no such dbt model"):
+        ex.resolve_relations("select * from {{ ref('dim_acounts') }}", RELATIONS)
+    with pytest.raises(ex.SuiteError, match="no such dbt source"):
+        ex.resolve_relations("select * from {{ source('raw', 'nope') }}", RELATIONS)
+    bad = {"name": "x", "asset": ["marts", "x"], "blocking": True, "description": "d",
+           "query": "select * from {{ ref('nope') }}", "expectations": [{"type": "t"}]}
+    with pytest.raises(ex.SuiteError, match="nope"):
+        ex.parse_suite(bad, relations=RELATIONS)
+    with pytest.raises(ex.SuiteError, match="may be templated"):
+        ex.parse_suite({**bad, "query": "select {{ var('x') }}"}, relations=RELATIONS)
+
+
+def test_relations_from_a_manifest_use_schema_and_alias_not_the_database():
+    manifest = {
+        "nodes": {
+            "model.revops.m": {"resource_type": "model", "name": "m", "alias": "m_alias", "schema": "marts",
+                               "database": "warehouse"},
+            "seed.revops.s": {"resource_type": "seed", "name": "s", "schema": "seeds", "database": "warehouse"},
+            "test.revops.t": {"resource_type": "test", "name": "t", "schema": "marts"},
+        },
+        "sources": {"source.revops.raw.crm_account": {"source_name": "raw", "name": "crm_account",
+                                                      "identifier": "crm_account", "schema": "raw",
+                                                      "database": "warehouse"}},
+    }
+    assert ex.relations_from_manifest(manifest) == {
+        ("ref", "m"): ("marts.m_alias", ("marts", "m")),
+        ("ref", "s"): ("seeds.s", ("seeds", "s")),
+        ("source", "raw", "crm_account"): ("raw.crm_account", ("raw", "crm_account")),
+    }
+
+
+def test_no_expectation_repeats_a_dbt_test_of_its_model():
+    """Checks are paid for once: on a suite that reads only its own model, no not_null / unique /
+    grain / accepted-values expectation repeats a dbt test of that model's column."""
+    from orchestration.project import prepare_manifest
+
+    manifest = json.loads(prepare_manifest().read_text())
+    dbt_tests = set()
+    for node in manifest["nodes"].values():
+        meta = node.get("test_metadata") or {}
+        if node["resource_type"] == "test" and node.get("attached_node") and meta:
+            model = node["attached_node"].split(".")[-1]
+            kwargs = meta.get("kwargs", {})
+            cols = tuple(kwargs.get("columns") or [node.get("column_name")])
+            dbt_tests.add((model, {"accepted_values": "in_set", "unique_combination": "unique"}.get(meta["name"], meta["name"]),
+                           cols))
+    gx_kind = {"expect_column_values_to_not_be_null": "not_null", "expect_column_values_to_be_unique": "unique",
+               "expect_compound_columns_to_be_unique": "unique", "expect_column_values_to_be_in_set": "in_set"}
+    repeated = []
+    for s in ex.load_suites(PROJECT / "expectations"):
+        if s.reads != (s.asset,):
+            continue
+        for e in s.expectations:
+            kind = gx_kind.get(e["type"])
+            cols = tuple(e["kwargs"].get("column_list") or [e["kwargs"].get("column")])
+            if kind and (s.asset[1], kind, cols) in dbt_tests:
+                repeated.append(f"{s.name}: {e['type']}({', '.join(cols)})")
+    assert repeated == []
+    assert ("stg_billing__invoices", "not_null", ("invoice_id",)) in dbt_tests  # the comparison sees dbt's tests
+
+
+def test_suites_name_relations_by_ref_or_source_only():
+    import re
+
+    for f in sorted((PROJECT / "expectations").glob("*.json")):
+        query = json.loads(f.read_text())["query"]
+        query = "\n".join(query) if isinstance(query, list) else query
+        assert not re.search(r"\b(raw|staging|intermediate|marts|seeds|checks)\.[a-z_]", query), f.name
 
 
 # --------------------------------------------------------------------------- warehouse
@@ -254,10 +391,12 @@ TINY_LANDING = {
 }
 
 
-def test_a_failed_blocking_suite_stops_the_publish_and_a_warning_does_not_block(tmp_path):
+@pytest.fixture(scope="module")
+def tiny_failed_build(tmp_path_factory):
     """One tiny build with two extra suites that fail: a blocking one on a staging model (Dagster
     alone would not gate the publish on it: its downstream marts are built in the same dbt step)
-    and a warning on a mart."""
+    and a warning on a mart. (landing, warehouse, suites folder, CLI result)."""
+    tmp_path = tmp_path_factory.mktemp("tiny")
     landing = tmp_path / "landing"
     for rel, text in TINY_LANDING.items():
         (landing / rel).parent.mkdir(parents=True, exist_ok=True)
@@ -277,10 +416,40 @@ def test_a_failed_blocking_suite_stops_the_publish_and_a_warning_does_not_block(
     warehouse = tmp_path / "out" / "warehouse.duckdb"
     proc = run_cli("build", "--landing", str(landing), "--warehouse", str(warehouse), "--as-of", "2025-06-30",
                    "--quiet", env={"REVOPS_EXPECTATIONS_DIR": str(suites)}, check=False)
+    return landing, warehouse, suites, proc
+
+
+def test_a_failed_blocking_suite_stops_the_publish_and_a_warning_does_not_block(tiny_failed_build):
+    landing, warehouse, suites, proc = tiny_failed_build
     out = " ".join(proc.stdout.split())  # rich wraps long lines
     assert proc.returncode == 1, proc.stdout + proc.stderr
     assert "[BLOCKING] staging/stg_billing__invoices :: zz_blocking_on_staging" in out
     assert "invoice_id=in_1 status=paid" in out  # the failure names the row
     assert "marts/mrr_by_account_month :: zz_warning_on_mart" in out
     assert "1 blocking, 1 warnings" in out
+    assert not warehouse.exists()
+
+
+def test_a_raw_row_without_key_or_loaded_twice_fails_the_build_and_publishes_nothing(tiny_failed_build):
+    """The generated raw_lineage source tests. Ingestion never writes such rows (it rejects a row
+    without its key), so they are written into the working database the tiny build left (its raw
+    tables are loaded; its files are not loaded again): the next build with the project's own
+    suites, which would otherwise pass, fails in dbt and publishes nothing."""
+    from orchestration.settings import work_db_for
+
+    landing, warehouse, _, _ = tiny_failed_build
+    con = duckdb.connect(str(work_db_for(warehouse)))
+    try:
+        con.execute("insert into raw.crm_account select * from raw.crm_account")  # same file and line twice
+        con.execute("insert into raw.billing_customers select * replace (null as id, _line + 1000 as _line) "
+                    "from raw.billing_customers")
+    finally:
+        con.close()
+    proc = run_cli("build", "--landing", str(landing), "--warehouse", str(warehouse), "--as-of", "2025-06-30",
+                   "--quiet", check=False)
+    out = " ".join(proc.stdout.split())
+    assert proc.returncode == 1, proc.stdout + proc.stderr
+    assert "raw/crm_account :: raw_lineage_crm_account" in out
+    assert "raw/billing_customers :: raw_lineage_billing_customers" in out
+    assert "raw_lineage_marketing_touches" not in out  # only the tables with bad rows
     assert not warehouse.exists()

@@ -1,24 +1,23 @@
 """Great Expectations suites (expectations/*.json) run as Dagster asset checks.
 
 Every suite is one asset check: on the suite's asset, named after the suite, blocking when the
-suite says so (severity ERROR; otherwise WARN), with the failed expectations in its metadata
-("failure" is what the CLI prints).
+suite says so (severity ERROR; otherwise WARN), with the failed expectations, a sample of the
+failing rows and the query that found them in its metadata ("failure" is what the CLI prints).
+Its ``additional_deps`` are the other assets its query reads (the ``ref``/``source`` relations of
+the suite), so its lineage in the UI names them.
 
-The checks are grouped into two check nodes (``multi_asset_check``), each one step:
+The checks are one check node (``multi_asset_check``), one step, after ``dbt build``. The step
+holds a blocking check on every mart, so ``published_warehouse`` (which depends on every mart)
+waits for the whole step, and when *any* blocking suite in it fails (a staging or intermediate
+one too) the step fails and the publish is skipped. Dagster alone would gate only the direct
+downstream of a failed check, and a staging model's downstream marts are built in the same dbt
+step before its checks run. The raw tables are checked by dbt itself (the generated source tests
+``raw_lineage_<table>``, run by ``dbt build`` before the models that read them).
 
-- ``expectations_on_raw``: blocking suites on raw tables. They run after ingestion and before
-  dbt (dbt reads those tables, so it waits for them); a failure stops dbt and so the publish.
-- ``expectations_on_warehouse``: every other suite, after ``dbt build``. The step holds a
-  blocking check on every mart, so ``published_warehouse`` (which depends on every mart) waits
-  for the whole step, and when *any* blocking suite in it fails (a staging or intermediate one
-  too) the step fails and the publish is skipped. Dagster alone would gate only the direct
-  downstream of a failed check, and a staging model's downstream marts are built in the same dbt
-  step before its checks run.
-
-Grouping also means that no check opens the working DuckDB file while dbt or the publish step
-writes it (DuckDB allows one writer or many readers, never both), that the GX import (3-4 s) is
-paid once per step, and that the file is opened once per step. The file is opened read-only and
-closed before validation starts.
+One step also means that no check opens the working DuckDB file while dbt or the publish step
+writes it (DuckDB allows one writer or many readers, never both), that the GX import (3-4 s,
+prefetched while dbt runs: assets/dbt.py) is paid once, and that the file is opened once. The
+file is opened read-only and closed before validation starts.
 """
 
 
@@ -50,6 +49,7 @@ def _spec(suite: Suite) -> AssetCheckSpec:
         asset=AssetKey(list(suite.asset)),
         description=suite.description,
         blocking=suite.blocking,
+        additional_deps=[AssetKey(list(k)) for k in suite.reads if k != suite.asset],
         metadata={
             "suite_file": f"expectations/{suite.path.name}" if suite.path else suite.name,
             "expectations": len(suite.expectations),
@@ -72,6 +72,8 @@ def _result(suite: Suite, result: SuiteResult) -> AssetCheckResult:
         metadata["failed_expectations"] = MetadataValue.md(
             "\n".join(f"- {f}" for f in result.failures) or (result.error or "")
         )
+        if result.failing_rows:
+            metadata["failing_rows"] = MetadataValue.md(result.failing_rows)
     return AssetCheckResult(
         asset_key=AssetKey(list(suite.asset)),
         check_name=suite.name,
@@ -102,16 +104,10 @@ def _check_node(name: str, suites: list[Suite], description: str):
 
 
 def _build(suites: list[Suite]) -> list:
-    before_dbt = [s for s in suites if s.asset[0] == "raw" and s.blocking]
-    after_dbt = [s for s in suites if s not in before_dbt]
-    nodes = []
-    if before_dbt:
-        nodes.append(_check_node("expectations_on_raw", before_dbt,
-                                 "Blocking expectation suites on raw tables, before dbt reads them."))
-    if after_dbt:
-        nodes.append(_check_node("expectations_on_warehouse", after_dbt,
-                                 "Expectation suites on the built warehouse; a blocking failure stops the publish."))
-    return nodes
+    if not suites:
+        return []
+    return [_check_node("expectations_on_warehouse", suites,
+                        "Expectation suites on the built warehouse; a blocking failure stops the publish.")]
 
 
 expectation_checks: list = _build(SUITES)

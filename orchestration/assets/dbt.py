@@ -8,8 +8,9 @@ from collections.abc import Mapping
 from typing import Any
 
 from dagster import AssetExecutionContext, AssetKey
-from dagster_dbt import DagsterDbtTranslator, DbtCliResource, dbt_assets
+from dagster_dbt import DagsterDbtTranslator, DagsterDbtTranslatorSettings, DbtCliResource, dbt_assets
 
+from ..expectations import prefetch_gx
 from ..progress import in_cli
 from ..progress import say
 from ..project import MANIFEST, dbt_points_at, dbt_project
@@ -34,9 +35,14 @@ class RevopsTranslator(DagsterDbtTranslator):
         return dbt_resource_props.get("schema")
 
 
-@dbt_assets(manifest=MANIFEST, project=dbt_project, dagster_dbt_translator=RevopsTranslator())
+# Source tests (the generated raw_lineage tests) are checks of the ingestion assets they test.
+TRANSLATOR = RevopsTranslator(settings=DagsterDbtTranslatorSettings(enable_source_tests_as_checks=True))
+
+
+@dbt_assets(manifest=MANIFEST, project=dbt_project, dagster_dbt_translator=TRANSLATOR)
 def revops_dbt_assets(context: AssetExecutionContext, dbt: DbtCliResource, settings: RevopsSettings):
     say("dbt build: seeds, staging, intermediate, marts and their tests")
+    prefetch_gx()  # the expectation checks after dbt then find GX imported
     args = ["build"]
     if settings.dbt_vars:
         # as_of_date is not a --var: it reaches dbt through its environment (settings.py)

@@ -35,7 +35,19 @@ def render() -> str:
             lines.append(f"          - name: {c}")
         for c in LINEAGE_COLUMNS:
             lines.append(f"          - name: {c}")
+        lines += _raw_lineage_test(obj)
     return "\n".join(lines) + "\n"
+
+
+def _raw_lineage_test(obj) -> list[str]:
+    """One dbt test node per raw table (macros/tests/raw_lineage.sql): key and lineage present,
+    (_source_file, _line) unique. dbt build runs it before the staging models that read the table
+    and skips them when it fails, so nothing is published."""
+    args = [f"                lineage_columns: [{', '.join(LINEAGE_COLUMNS)}]"]
+    if obj.key:
+        args.append(f"                key_column: {obj.key}")
+    return ["        data_tests:", "          - raw_lineage:", f"              name: raw_lineage_{obj.table}",
+            "              arguments:", *args]
 
 
 def main() -> int:
