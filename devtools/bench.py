@@ -129,6 +129,7 @@ def fixed_cost(root: Path, accounts: int, as_of: str) -> list[dict]:
                  "--out", str(landing)])
     env = {k: v for k, v in os.environ.items() if not k.startswith("REVOPS_")}
     env.setdefault("DAGSTER_HOME", str(root / "dagster_home"))
+    Path(env["DAGSTER_HOME"]).mkdir(parents=True, exist_ok=True)
     rows = []
     for i in range(2):
         for name, folder in (("build, empty landing", empty), (f"build, {accounts:,} accounts", landing)):

@@ -286,6 +286,15 @@ def test_no_expectation_repeats_a_dbt_test_of_its_model():
         if node["resource_type"] == "test" and node.get("attached_node") and meta:
             model = node["attached_node"].split(".")[-1]
             kwargs = meta.get("kwargs", {})
+            if meta["name"] in ("grain", "not_null_columns"):  # one node for a grain and its not-nulls
+                key = tuple(kwargs["columns"])
+                if meta["name"] == "grain":
+                    dbt_tests.add((model, "unique", key))
+                for col in [*key, *kwargs.get("not_null", [])] if meta["name"] == "grain" else key:
+                    dbt_tests.add((model, "not_null", (col,)))
+                if meta["name"] == "grain" and len(key) == 1:
+                    dbt_tests.add((model, "unique", key))
+                continue
             cols = tuple(kwargs.get("columns") or [node.get("column_name")])
             dbt_tests.add((model, {"accepted_values": "in_set", "unique_combination": "unique"}.get(meta["name"], meta["name"]),
                            cols))
