@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import sys
-from pathlib import Path
-
 from dagster import AssetSelection, Definitions, ScheduleDefinition, define_asset_job
 from dagster_dbt import DbtCliResource
 
@@ -12,6 +9,7 @@ from .assets.checks import expectation_checks
 from .assets.dbt import revops_dbt_assets
 from .assets.ingest import ingest_assets
 from .assets.publish import publish_warehouse
+from .dbt_child import wrapper_path
 from .project import dbt_project
 from .sensors import landing_files_sensor
 
@@ -32,8 +30,9 @@ defs = Definitions(
         "dbt": DbtCliResource(
             project_dir=dbt_project,
             profiles_dir=str(dbt_project.profiles_dir),
-            # the dbt of this virtualenv, whether or not it is on PATH
-            dbt_executable=str(Path(sys.executable).with_name("dbt")),
+            # the dbt of this virtualenv, whether or not it is on PATH, through a wrapper that
+            # makes it die with the build (dbt_child.py)
+            dbt_executable=wrapper_path(),
         )
     },
 )

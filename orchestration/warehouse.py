@@ -20,6 +20,8 @@ from pathlib import Path
 
 import duckdb
 
+from .dbt_child import RUNNING_LOCK
+
 STORAGE_VERSION = "v1.4.0"
 LOCK_HELD_ENV = "REVOPS_BUILD_LOCK_HELD"  # set while this process holds the build lock
 FAULT_ENV = "REVOPS_FAULT_POINT"  # tests only: "<name>[:<n>]" SIGKILLs the process at the n-th hit of a point
@@ -163,6 +165,23 @@ def _work_db_holder(work: Path) -> str | None:
         return f"process {m.group(1)}" if m else "another process"
 
 
+def _running_dbt(work: Path) -> str | None:
+    """The dbt of an earlier build that still runs on this working database, if any. Its
+    wrapper holds this lock for the whole dbt process (dbt_child.py), so unlike the database's
+    own lock (released by dbt-duckdb between models) it cannot be missed."""
+    path = work.parent / RUNNING_LOCK
+    if not path.exists():
+        return None
+    with open(path, "a+") as fh:
+        try:
+            fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            fh.seek(0)
+            pid = fh.read().strip().removeprefix("pid ")
+            return f"process {pid or '(pid unknown)'} (dbt)"
+    return None
+
+
 @contextlib.contextmanager
 def build_lock(warehouse: Path, wait: bool = False, work: Path | None = None):
     """One build per warehouse at a time: a second one fails at once (or waits with wait=True).
@@ -189,7 +208,7 @@ def build_lock(warehouse: Path, wait: bool = False, work: Path | None = None):
                   file=sys.stderr, flush=True)
             fcntl.flock(fh, fcntl.LOCK_EX)
         said = False
-        while (holder := _work_db_holder(work)) is not None:
+        while (holder := _running_dbt(work) or _work_db_holder(work)) is not None:
             if not wait:
                 raise BuildLocked(
                     f"the working database {work} is still open in {holder} (a build that was interrupted, or another "
