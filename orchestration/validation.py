@@ -81,7 +81,7 @@ def validate_dbt_vars(values: dict) -> list[str]:
     for name, v in values.items():
         rule = DBT_VARS.get(name)
         if rule is None:
-            problems.append(f"unknown dbt var {name!r} (known: {', '.join(sorted(DBT_VARS))})")
+            problems.append(f"unknown dbt var {name!r} (given {_shown(v)}); expected one of {', '.join(sorted(DBT_VARS))}")
         elif not _ok(rule, v):
             problems.append(f"dbt var {name} is {_shown(v)}; expected {rule.expected()}")
     return problems
