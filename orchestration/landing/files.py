@@ -575,7 +575,9 @@ def scan(lf: LandingFile, limits: ReadLimits = DEFAULT_LIMITS) -> Scan | None:
                 run = len(block) - last - 1
     except (OSError, EOFError, zlib.error):
         return None
-    return Scan(lines + (1 if run else 0), long_lines)
+    if run > limits.max_line_bytes:  # a last line without a line end
+        raise _too_long(limits, lines + 1)
+    return Scan(lines + (1 if run else 0), long_lines or run > long_at)
 
 
 PARQUET_NESTED = ("struct", "list", "large_list", "fixed_size_list", "map", "union", "list_view", "large_list_view")
