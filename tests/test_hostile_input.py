@@ -171,16 +171,18 @@ def hostile(generated_landing, tmp_path_factory):
         header, record = next(records), next(records)
     prefix = first.name.split("_")[0] + "_"  # sorts next to the file the record comes from
 
-    def copy_of_record() -> bytes:
+    def copy_of_record(line_end: str) -> bytes:
+        """The record again: loaded, it changes nothing downstream (line ends differ so the
+        copies are not duplicates of each other)."""
         buf = io.StringIO()
-        csv.writer(buf, lineterminator="\r\n").writerows([header, record])
+        csv.writer(buf, lineterminator=line_end).writerows([header, record])
         return buf.getvalue().encode()
 
     field_bomb(acc_dir / f"{prefix}zz_field_bomb.csv.gz", 1 << 30)
     (acc_dir / f"{prefix}zz_zero.csv.gz").write_bytes(b"")
     with open(os.fsencode(acc_dir) + f"/{prefix}\xff\xfebytes.csv".encode("latin-1"), "wb") as fh:
-        fh.write(copy_of_record())
-    (acc_dir / f"{prefix}ctl\x1b[31m\nname.csv").write_bytes(copy_of_record())
+        fh.write(copy_of_record("\r\n"))
+    (acc_dir / f"{prefix}ctl\x1b[31m\nname.csv").write_bytes(copy_of_record("\n"))
     outside = base / "outside"
     outside.mkdir()
     (outside / "acc.csv").write_text(HEADER + OUTSIDE_ROW)
