@@ -3,12 +3,12 @@
 
 {% macro as_of_date() -%}
   {#- dbt var as_of_date wins; else $REVOPS_AS_OF (set by the CLI); else the run's start date (UTC). -#}
-  {%- set v = var('as_of_date', none) or env_var('REVOPS_AS_OF', '') -%}
-  {%- if v is none or v == '' -%}cast('{{ run_started_at.strftime("%Y-%m-%d") }}' as date)
-  {%- else -%}cast('{{ v }}' as date){%- endif -%}
+  {%- if var('as_of_date', none) not in (none, '') -%}{{ revops.date_literal('as_of_date', var('as_of_date')) }}
+  {%- elif env_var('REVOPS_AS_OF', '') != '' -%}{{ revops.date_literal('as_of_date', env_var('REVOPS_AS_OF'), ' (from REVOPS_AS_OF)') }}
+  {%- else -%}cast('{{ run_started_at.strftime("%Y-%m-%d") }}' as date){%- endif -%}
 {%- endmacro %}
 
-{% macro reporting_currency() -%}'{{ var("reporting_currency", "USD") | upper }}'{%- endmacro %}
+{% macro reporting_currency() -%}{{ revops.currency_var('reporting_currency', 'USD') }}{%- endmacro %}
 
 {# Salesforce / ISO datetimes with a Z, +0000 or +02:00 offset -> naive UTC timestamp.
    Going through timestamptz keeps the offset (a plain timestamp cast drops it); the dbt

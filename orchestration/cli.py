@@ -62,7 +62,10 @@ def cmd_build(args: argparse.Namespace) -> int:
     warehouse = Path(args.warehouse).resolve() if args.warehouse else settings.default_warehouse()
     export = Path(args.export_parquet).resolve() if args.export_parquet else (
         Path(settings.default_export_parquet()) if settings.default_export_parquet() else None)
-    problems = settings.path_problems(landing, warehouse)
+    from .validation import validate_dbt_vars
+
+    problems = settings.path_problems(landing, warehouse) + [
+        f"{settings.ENV_DBT_VARS}: {p}" for p in validate_dbt_vars(dbt_vars)]
     if problems:
         for problem in problems:
             print(f"revops: {problem}", file=sys.stderr)

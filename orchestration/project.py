@@ -7,11 +7,11 @@ import contextlib
 import fcntl
 import os
 import subprocess
-import sys
 from pathlib import Path
 
 from dagster_dbt import DbtProject
 
+from .dbt_child import wrapper_path
 from .settings import PROJECT_DIR
 
 dbt_project = DbtProject(project_dir=PROJECT_DIR, profiles_dir=PROJECT_DIR)
@@ -37,7 +37,7 @@ def manifest_is_stale() -> bool:
 def prepare_manifest(force: bool = False) -> Path:
     """Parse the dbt project when the manifest is missing or older than any model/macro/seed."""
     if force or manifest_is_stale():
-        dbt = Path(sys.executable).with_name("dbt")
+        dbt = wrapper_path()  # a dbt that dies with this process (dbt_child.py)
         proc = subprocess.run(
             [str(dbt), "parse", "--quiet", "--project-dir", str(PROJECT_DIR), "--profiles-dir", str(PROJECT_DIR)],
             cwd=PROJECT_DIR, capture_output=True, text=True,

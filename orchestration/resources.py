@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
-import sys
 from importlib.metadata import version as installed_version
 from pathlib import Path
 from typing import Any
@@ -22,6 +21,7 @@ from packaging.version import Version
 from pydantic import Field, PrivateAttr
 
 from . import settings
+from .dbt_child import wrapper_path
 from .project import dbt_project
 
 SETTINGS_KEY = "settings"
@@ -78,7 +78,10 @@ class RevopsSettings(ConfigurableResource):
             self.as_of()
         except settings.SettingError as exc:
             raise Failure(description=str(exc)) from None
-        problems = settings.path_problems(self.landing_path(), self.warehouse_path())
+        from .validation import validate_dbt_vars
+
+        problems = settings.path_problems(self.landing_path(), self.warehouse_path()) + [
+            f"dbt_vars: {p}" for p in validate_dbt_vars(self.dbt_vars)]
         if problems:
             raise Failure(description="; ".join(problems))
         # The CLI takes the lock before it starts the run (to refuse at once with a clear message);
@@ -132,6 +135,7 @@ def dbt_resource() -> RevopsDbtCliResource:
     return RevopsDbtCliResource(
         project_dir=dbt_project,
         profiles_dir=str(dbt_project.profiles_dir),
-        # the dbt of this virtualenv, whether or not it is on PATH
-        dbt_executable=str(Path(sys.executable).with_name("dbt")),
+        # the dbt of this virtualenv, whether or not it is on PATH, through a wrapper that makes
+        # it die with the build (dbt_child.py)
+        dbt_executable=wrapper_path(),
     )

@@ -19,8 +19,11 @@ def landing_fingerprint(landing: Path) -> tuple[str, int]:
     n = 0
     for table in sorted(found.files):
         for lf in found.files[table]:
-            st = lf.path.stat()
-            h.update(f"{lf.relpath}\0{st.st_size}\0{st.st_mtime_ns}\n".encode())
+            if lf.refused:  # never followed (a link leading outside, a FIFO, a dangling link)
+                h.update(f"{lf.relpath}\0{lf.refused}\n".encode("utf-8", "backslashreplace"))
+            else:
+                st = lf.path.stat()
+                h.update(f"{lf.relpath}\0{st.st_size}\0{st.st_mtime_ns}\n".encode())
             n += 1
     return h.hexdigest(), n
 

@@ -20,6 +20,7 @@ from pathlib import Path
 
 import duckdb
 
+from .dbt_child import RUNNING_LOCK
 from .settings import fault_point_spec
 
 STORAGE_VERSION = "v1.4.0"
@@ -169,6 +170,23 @@ def _lock_path(warehouse: Path) -> Path:
     return warehouse.with_name(f".{warehouse.name}.lock")
 
 
+def _running_dbt(work: Path) -> str | None:
+    """The dbt of an earlier build that still runs on this working database, if any. Its
+    wrapper holds this lock for the whole dbt process (dbt_child.py), so unlike the database's
+    own lock (released by dbt-duckdb between models) it cannot be missed."""
+    path = work.parent / RUNNING_LOCK
+    if not path.exists():
+        return None
+    with open(path, "a+") as fh:
+        try:
+            fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            fh.seek(0)
+            pid = fh.read().strip().removeprefix("pid ")
+            return f"process {pid or '(pid unknown)'} (dbt)"
+    return None
+
+
 @contextlib.contextmanager
 def build_lock(warehouse: Path, wait: bool = False, work: Path | None = None, holder: str = "revops build",
                log=None):
@@ -204,7 +222,7 @@ def build_lock(warehouse: Path, wait: bool = False, work: Path | None = None, ho
             say(f"another build of {warehouse} is running ({running}); waiting for it to finish")
             fcntl.flock(fh, fcntl.LOCK_EX)
         said = False
-        while (open_in := _work_db_holder(work)) is not None:
+        while (open_in := _running_dbt(work) or _work_db_holder(work)) is not None:
             if not wait:
                 raise BuildLocked(
                     f"the working database {work} is still open in {open_in} (a build that was interrupted, or another "

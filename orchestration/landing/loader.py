@@ -9,6 +9,8 @@
   earlier version (a clean run would only see the new content).
 - Rows that break the contract go to ``audit.rejected_rows`` (file, line, column_name, value,
   reason); the valid rows of the same file still load.
+- A file past a read limit (limits.py), a link leading outside the landing folder and anything
+  that is not a regular file are ``rejected`` whole, with the reason; the other files still load.
 - Each file is read in batches into temporary tables; types are checked set-based in DuckDB;
   the raw rows, the rejected rows and the log row are then written in one transaction, so a
   process killed at any moment leaves either all of a file or none of it.
@@ -17,9 +19,7 @@
 from __future__ import annotations
 
 import datetime as dt
-import gzip
 import time
-import zlib
 from dataclasses import dataclass, field
 from itertools import chain
 
@@ -29,7 +29,8 @@ import pyarrow as pa
 
 from ..warehouse import fault_point
 from . import contract as c
-from .files import FileRejected, LandingFile, content_hash, cut, json_error, open_file
+from .files import MAX_VALUE_CHARS, FileRejected, LandingFile, content_hash, cut, json_error, open_file, refusal_hash, scan
+from .limits import DEFAULT_LIMITS, ReadLimits
 
 AUDIT_DDL = """
 create schema if not exists raw;
@@ -144,11 +145,14 @@ class ObjectResult:
         return sum(getattr(f, attr) for f in self.files)
 
 
-def connect(path) -> duckdb.DuckDBPyConnection:
+def connect(path, limits: ReadLimits = DEFAULT_LIMITS) -> duckdb.DuckDBPyConnection:
     """A connection for loading. Commits stay cheap (the WAL is checkpointed at 1 GB, or when the
-    connection closes, instead of every 16 MB), which also keeps the file less fragmented."""
+    connection closes, instead of every 16 MB), which also keeps the file less fragmented. Its
+    memory is capped (``loader_memory_bytes``): a big file's staging tables spill to DuckDB's
+    temporary folder instead of growing with the file."""
     con = duckdb.connect(str(path))
     con.execute("set checkpoint_threshold = '1GB'")
+    con.execute(f"set memory_limit = '{int(limits.loader_memory_bytes)}B'")
     return con
 
 
@@ -162,14 +166,15 @@ def file_state(con: duckdb.DuckDBPyConnection, obj: c.LandingObject) -> dict[str
     return {f: (h, s) for f, h, s in rows}
 
 
-def load_object(con: duckdb.DuckDBPyConnection, table: str, files: list[LandingFile], load_id: str) -> ObjectResult:
+def load_object(con: duckdb.DuckDBPyConnection, table: str, files: list[LandingFile], load_id: str,
+                limits: ReadLimits = DEFAULT_LIMITS) -> ObjectResult:
     obj = c.BY_TABLE[table]
     ensure_tables(con, [obj])
     t0 = time.perf_counter()
     result = ObjectResult(table)
     state = file_state(con, obj)
     for lf in files:
-        result.files.append(load_file(con, lf, load_id, state))
+        result.files.append(load_file(con, lf, load_id, state, limits))
     result.seconds = time.perf_counter() - t0
     return result
 
@@ -180,12 +185,20 @@ def _holder(state: dict[str, tuple[str, str]], digest: str, exclude: str) -> str
 
 
 def load_file(con: duckdb.DuckDBPyConnection, lf: LandingFile, load_id: str,
-              state: dict[str, tuple[str, str]] | None = None) -> FileResult:
+              state: dict[str, tuple[str, str]] | None = None, limits: ReadLimits = DEFAULT_LIMITS) -> FileResult:
     obj = lf.obj
     if state is None:
         ensure_tables(con, [obj])
         state = file_state(con, obj)
-    digest = content_hash(lf.path)
+    refused = lf.refused
+    if refused:
+        digest = refusal_hash(lf)
+    else:
+        try:
+            digest = content_hash(lf.path)
+        except OSError as exc:  # unreadable (permissions, vanished): refused like a link outside
+            refused = f"{lf.relpath} cannot be read ({exc.strerror or exc}); not loaded"
+            digest = refusal_hash(LandingFile(lf.obj, lf.path, lf.relpath, refused))
     prev = state.get(lf.relpath)
     if prev is not None and prev[0] == digest:
         if prev[1] != "skipped_duplicate" or _holder(state, digest, lf.relpath):
@@ -193,6 +206,11 @@ def load_file(con: duckdb.DuckDBPyConnection, lf: LandingFile, load_id: str,
         # a duplicate whose original is no longer loaded: load it now (below)
 
     now = dt.datetime.now(dt.UTC).replace(tzinfo=None)
+    if refused:
+        res = FileResult(lf.relpath, obj.folder, "rejected", message=refused)
+        _write(con, obj, lf, res, digest, load_id, now, replaces=prev is not None)
+        state[lf.relpath] = (digest, res.status)
+        return res
     holder = _holder(state, digest, lf.relpath)
     if holder is not None:
         res = FileResult(lf.relpath, obj.folder, "skipped_duplicate", message=f"same content as {holder}, loaded once")
@@ -202,16 +220,18 @@ def load_file(con: duckdb.DuckDBPyConnection, lf: LandingFile, load_id: str,
 
     try:
         try:
-            staged = _stage(con, lf)
-            if staged.rows + len(staged.bad):
+            staged = _stage(con, lf, limits)
+            if staged.rows + staged.bad:
                 _validate(con, obj, staged)
-        except FileRejected as exc:
+        except (FileRejected, OSError) as exc:
+            if isinstance(exc, OSError):  # the file went away or became unreadable while being read
+                exc = FileRejected(f"cannot be read ({exc.strerror or exc})")
             n = exc.rows
             res = FileResult(lf.relpath, obj.folder, "rejected", n, 0, n, f"{lf.relpath}: {exc}")
             _write(con, obj, lf, res, digest, load_id, now, replaces=prev is not None)
             state[lf.relpath] = (digest, res.status)
             return res
-        rows_read = staged.rows + len(staged.bad)
+        rows_read = staged.rows + staged.bad
         if rows_read == 0:
             res = FileResult(lf.relpath, obj.folder, "empty", message="no data rows")
             _write(con, obj, lf, res, digest, load_id, now, replaces=prev is not None)
@@ -221,7 +241,7 @@ def load_file(con: duckdb.DuckDBPyConnection, lf: LandingFile, load_id: str,
         state[lf.relpath] = (digest, res.status)
         return res
     finally:
-        for name in ("_stage", "_bad", "_docs", "_items", "_items2"):
+        for name in ("_stage", "_readbad", "_bad", "_docs", "_items", "_items2"):
             con.execute(f"drop table if exists temp.{name}")
         con.execute("drop view if exists temp._typed")
 
@@ -231,14 +251,29 @@ class Staged:
     shape: str
     columns: list[str]  # tabular: the file's header, staged as c0..cN
     rows: int  # records staged in temp._stage
-    bad: list  # records rejected while reading (not staged)
+    bad: int  # records rejected while reading (not staged; their rows are in temp._readbad)
 
 
-def _stage(con: duckdb.DuckDBPyConnection, lf: LandingFile) -> Staged:
+def _flush_bad(con: duckdb.DuckDBPyConnection, bad: list) -> int:
+    """Move the rows a reader rejected so far into temp._readbad (so a file of millions of broken
+    lines does not pile them up in memory)."""
+    n = len(bad)
+    if n:
+        lines, cols, vals, reasons = (list(x) for x in zip(*bad))
+        con.from_arrow(pa.table({"_line": pa.array(lines, pa.int64()), "column_name": pa.array(cols, pa.string()),
+                                 "value": pa.array(vals, pa.string()), "reason": pa.array(reasons, pa.string())})
+                       ).insert_into("temp._readbad")
+        bad.clear()
+    return n
+
+
+def _stage(con: duckdb.DuckDBPyConnection, lf: LandingFile, limits: ReadLimits = DEFAULT_LIMITS) -> Staged:
     """Read the file into ``temp._stage`` (``_line`` + c0..cN text columns, or ``_line`` + ``_text``
     JSON), batch by batch. Raises FileRejected when the file as a whole cannot be used."""
     obj = lf.obj
-    reader = open_file(lf, "rows" if obj.shape == "tabular" else "json")
+    con.execute("create or replace temp table _readbad (_line bigint, column_name varchar, value varchar, reason varchar)")
+    reader = open_file(lf, "rows" if obj.shape == "tabular" else "json", limits)
+    bad = 0
     if reader.kind == "rows":
         header = reader.columns
         if header and obj.shape == "tabular":
@@ -246,14 +281,15 @@ def _stage(con: duckdb.DuckDBPyConnection, lf: LandingFile) -> Staged:
             if missing:
                 raise FileRejected(_missing_message(missing, header), _count_rows(reader))
         if FAST_CSV and lf.fmt in (".csv", ".csv.gz") and len(header) >= 2 and lf.path.stat().st_size >= FAST_CSV_MIN_BYTES:
-            n = _stage_csv_fast(con, lf, len(header))
+            n = _stage_csv_fast(con, lf, len(header), limits)
             if n is not None:
-                return Staged("tabular", header, n, [])
+                return Staged("tabular", header, n, 0)
         cols = ", ".join(f"c{i} varchar" for i in range(len(header)))
         con.execute(f"create or replace temp table _stage (_line bigint{', ' + cols if cols else ''})")
         n = 0
         width = len(header)
         for lines, rows in reader.batches():
+            bad += _flush_bad(con, reader.bad)
             # one flat string array, then every column taken out of it: much faster than zip(*rows)
             flat = pa.array(list(chain.from_iterable(rows)), pa.string())
             arrays = {"_line": pa.array(lines, pa.int64())}
@@ -261,46 +297,51 @@ def _stage(con: duckdb.DuckDBPyConnection, lf: LandingFile) -> Staged:
                 arrays[f"c{i}"] = flat.take(pa.array(np.arange(i, len(rows) * width, width)))
             con.from_arrow(pa.table(arrays)).insert_into("temp._stage")
             n += len(lines)
-        return Staged("tabular", header, n, reader.bad)
+        bad += _flush_bad(con, reader.bad)
+        return Staged("tabular", header, n, bad)
 
     con.execute("create or replace temp table _stage (_line bigint, _text varchar)")
     n = 0
     for lines, texts in reader.batches():
+        bad += _flush_bad(con, reader.bad)
         con.from_arrow(pa.table({"_line": pa.array(lines, pa.int64()), "_text": pa.array(texts, pa.string())})).insert_into("temp._stage")
         n += len(lines)
-    return Staged("document", reader.columns, n, reader.bad)
+    bad += _flush_bad(con, reader.bad)
+    return Staged("document", reader.columns, n, bad)
 
 
 FAST_CSV = True  # tests turn it off to prove both paths stage the same rows
 FAST_CSV_MIN_BYTES = 256 * 1024  # below this, starting DuckDB's reader costs more than it saves
 
 
-def _newline_count(lf: LandingFile) -> int | None:
-    """Physical lines of the file (counted by "\\n"), or None when it holds a NUL byte (the
-    Python reader words that problem) or cannot be read (ditto)."""
-    gz = lf.fmt.endswith(".gz")
-    lines, last = 0, b"\n"
+# DuckDB expands glob characters in paths and needs UTF-8: such names take the Python reader.
+_GLOB_CHARS = set("*?[]{}")
+
+
+def _duckdb_can_open(path) -> bool:
+    text = str(path)
     try:
-        with (gzip.open(lf.path, "rb") if gz else open(lf.path, "rb")) as fh:
-            while block := fh.read(8 << 20):
-                if b"\x00" in block:
-                    return None
-                lines += block.count(b"\n")
-                last = block[-1:]
-    except (OSError, EOFError, zlib.error):
-        return None
-    return lines + (0 if last == b"\n" else 1)
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return not (_GLOB_CHARS & set(text)) and all(ch.isprintable() for ch in text)
 
 
-def _stage_csv_fast(con: duckdb.DuckDBPyConnection, lf: LandingFile, width: int) -> int | None:
+def _stage_csv_fast(con: duckdb.DuckDBPyConnection, lf: LandingFile, width: int,
+                    limits: ReadLimits = DEFAULT_LIMITS) -> int | None:
     """Stage a CSV file with DuckDB's own reader, when that provably gives what the Python reader
     gives: DuckDB parses it without any error in strict mode, and it has exactly one record per
     physical line after the header (no blank line, no quoted line break), so record i is line
     i + 1. Returns the number of rows staged, or None to fall back to the Python reader (which
-    then names every problem by line)."""
-    lines = _newline_count(lf)
-    if lines is None or lines < 2:
+    then names every problem by line). The read limits are checked by a first pass (``scan``),
+    since DuckDB's reader knows nothing of them; a line that might hold a field past the field
+    limit goes to the Python reader, which names it."""
+    if not _duckdb_can_open(lf.path):
         return None
+    found = scan(lf, limits)
+    if found is None or found.lines < 2 or found.long_lines:
+        return None
+    lines = found.lines
     cols = "{" + ", ".join(f"'c{i}': 'VARCHAR'" for i in range(width)) + "}"
     names = ", ".join(f"c{i}" for i in range(width))
     try:
@@ -322,10 +363,14 @@ def _stage_csv_fast(con: duckdb.DuckDBPyConnection, lf: LandingFile, width: int)
 
 
 def _count_rows(reader) -> int:
+    n = 0
     try:
-        return sum(len(lines) for lines, _ in reader.batches()) + len(reader.bad)
+        for lines, _ in reader.batches():
+            n += len(lines) + len(reader.bad)
+            reader.bad.clear()
     except FileRejected:
         return 0
+    return n + len(reader.bad)
 
 
 def _missing_message(missing: list[str], header: list[str]) -> str:
@@ -356,12 +401,7 @@ def _json_path(dotted: str) -> str:
 
 def _validate(con: duckdb.DuckDBPyConnection, obj: c.LandingObject, staged: Staged) -> None:
     """Fill ``temp._bad`` (_line, column_name, value, reason) with every contract violation."""
-    con.execute("create or replace temp table _bad (_line bigint, column_name varchar, value varchar, reason varchar)")
-    if staged.bad:
-        lines, cols, vals, reasons = (list(x) for x in zip(*staged.bad))
-        con.from_arrow(pa.table({"_line": pa.array(lines, pa.int64()), "column_name": pa.array(cols, pa.string()),
-                                 "value": pa.array(vals, pa.string()), "reason": pa.array(reasons, pa.string())})
-                       ).insert_into("temp._bad")
+    con.execute("create or replace temp table _bad as select * from temp._readbad")
     if staged.shape == "tabular":
         _validate_tabular(con, obj, staged)
     else:
@@ -396,6 +436,9 @@ def _validate_tabular(con: duckdb.DuckDBPyConnection, obj: c.LandingObject, stag
         con.execute("insert into temp._bad " + " union all ".join(branches))
 
 
+WORDED_JSON_ERRORS = 500
+
+
 def _validate_documents(con: duckdb.DuckDBPyConnection, obj: c.LandingObject, staged: Staged) -> None:
     # (path, kind, required, not_null): the contract's fields, then the nested ones staging casts.
     # Paths under an array (``lines.data[*].amount``) are checked on the unnested array items.
@@ -409,18 +452,26 @@ def _validate_documents(con: duckdb.DuckDBPyConnection, obj: c.LandingObject, st
             fields.append((dotted, kind, False, False))
     names = [f[0] for f in fields]
     con.execute(_extract_sql("_docs", "_text", "temp._stage where try(json_type(_text)) = 'OBJECT'", names))
-    # lines that are not a JSON object; Python's parser words the reason (first few hundred only)
-    bad = con.execute(
-        "select _line, _text from temp._stage where _line not in (select _line from temp._docs) order by _line"
-    ).fetchall()
-    if bad and len(bad) == staged.rows and not staged.bad:
-        raise FileRejected(f"not JSON Lines: no line holds a JSON object (line {bad[0][0]}: {json_error(bad[0][1])})", staged.rows)
-    if bad:
-        rows = [(line, "", cut(text), json_error(text) if i < 500 else "not a JSON object") for i, (line, text) in enumerate(bad)]
+    # lines that are not a JSON object; Python's parser words the reason for the first few
+    # hundred (fetched one at a time: each may be as long as the line limit), SQL cuts the rest
+    not_doc = "from temp._stage where _line not in (select _line from temp._docs)"
+    n_bad = con.execute(f"select count(*) {not_doc}").fetchone()[0]
+    if n_bad:
+        res = con.execute(f"select _line, _text {not_doc} order by _line limit {WORDED_JSON_ERRORS}")
+        rows = []
+        while (r := res.fetchone()) is not None:
+            rows.append((r[0], "", cut(r[1]), json_error(r[1])))
+        if n_bad == staged.rows and not staged.bad:
+            raise FileRejected(f"not JSON Lines: no line holds a JSON object (line {rows[0][0]}: {rows[0][3]})", staged.rows)
         lines, cols, vals, reasons = (list(x) for x in zip(*rows))
         con.from_arrow(pa.table({"_line": pa.array(lines, pa.int64()), "column_name": pa.array(cols, pa.string()),
                                  "value": pa.array(vals, pa.string()), "reason": pa.array(reasons, pa.string())})
                        ).insert_into("temp._bad")
+        if n_bad > WORDED_JSON_ERRORS:
+            con.execute(
+                f"insert into temp._bad select _line, '', case when length(_text) <= {MAX_VALUE_CHARS} then _text "
+                f"else left(_text, {MAX_VALUE_CHARS}) || '... (' || format('{{:,}}', length(_text)) || ' characters)' end, "
+                f"'not a JSON object' {not_doc} order by _line offset {WORDED_JSON_ERRORS}")
     branches = _field_checks("temp._docs", "_text", fields)
     for prefix, subs in under.items():
         i = names.index(prefix) + 1
@@ -513,7 +564,7 @@ def _write(con, obj, lf: LandingFile, res: FileResult, digest: str, load_id: str
 
 def _commit_rows(con, obj: c.LandingObject, lf: LandingFile, staged: Staged, digest: str, load_id: str,
                  now: dt.datetime, replaces: bool) -> FileResult:
-    rows_read = staged.rows + len(staged.bad)
+    rows_read = staged.rows + staged.bad
     con.begin()
     try:
         removed = _forget(con, obj, lf.relpath) if replaces else 0

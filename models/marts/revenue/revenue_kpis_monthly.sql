@@ -1,7 +1,7 @@
 -- Monthly revenue KPIs (metrics.md section 4), one row per month from the first month with any
 -- MRR through the month of as_of_date. Ratios with a zero denominator are NULL.
-{% set gm = var('gross_margin', 0.8) %}
-{% set lag = var('cac_lag_months', 0) | int %}
+{% set gm = revops.number_var('gross_margin', 0.8, 0, 1) %}
+{% set lag = revops.int_var('cac_lag_months', 0, 0, 36) %}
 with movements as (
     select * from {{ ref('mrr_by_account_month') }}
 ),
@@ -53,7 +53,7 @@ acquisition_spend as (
 ),
 acquisition_cost as (
     select
-        cast(s.month + interval {{ lag }} month as date) as month,
+        cast(s.month + interval '{{ lag }}' month as date) as month,
         sum(s.amount * cast(r.to_reporting as decimal(38, 10))) as sm_cost
     from acquisition_spend as s
     left join rates as r on r.month = s.month and r.currency = s.currency
