@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import os
 import sys
 import time
 from pathlib import Path
@@ -58,5 +59,30 @@ def _execute(config: dict):
 
     job = defs.resolve_job_def("build_warehouse")
     with persistent_instance() as instance:
+        _fail_runs_of_dead_cli_builds(instance)
         return job.execute_in_process(run_config=config, instance=instance, raise_on_error=False,
-                                      tags={"revops/trigger": "cli"})
+                                      tags={"revops/trigger": "cli", "revops/pid": str(os.getpid())})
+
+
+def _fail_runs_of_dead_cli_builds(instance) -> None:
+    """A CLI build killed mid-run leaves its run "started" for ever, and the UI's run queue (one
+    run at a time) would never start another: mark those runs failed once their process is gone."""
+    from dagster import DagsterRunStatus, RunsFilter
+
+    runs = instance.get_runs(RunsFilter(statuses=[DagsterRunStatus.STARTED, DagsterRunStatus.STARTING],
+                                        tags={"revops/trigger": "cli"}))
+    for run in runs:
+        pid = run.tags.get("revops/pid")
+        if not pid or not pid.isdigit() or _alive(int(pid)):
+            continue
+        instance.report_run_failed(run, message=f"the revops build process {pid} ended without finishing this run")
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True

@@ -237,8 +237,9 @@ def test_publish_replaces_atomically_and_drops_a_stale_wal(tmp_path):
 
 
 def test_one_build_lock_for_cli_builds_and_ui_steps(tmp_path):
-    """A second CLI build is refused (or waits); a step of a UI-launched run waits for the lock."""
-    from orchestration.warehouse import BuildLocked, build_lock, step_lock
+    """A second CLI build is refused (or waits); a UI-launched run waits for the lock (its settings
+    resource takes it with wait=True for the whole run)."""
+    from orchestration.warehouse import BuildLocked, build_lock
 
     wh = tmp_path / "warehouse.duckdb"
     holder = subprocess.Popen([sys.executable, "-c",
@@ -252,7 +253,7 @@ def test_one_build_lock_for_cli_builds_and_ui_steps(tmp_path):
             with build_lock(wh, work=tmp_path / "w.duckdb"):
                 pass
         t0 = time.time()
-        with step_lock(wh):
+        with build_lock(wh, wait=True, work=tmp_path / "w.duckdb", holder="Dagster run test"):
             waited = time.time() - t0
         assert waited > 0.5
     finally:
