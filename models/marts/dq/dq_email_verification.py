@@ -29,7 +29,7 @@ TYPO_MAX_DISTANCE = 1
 def suggest_domain(domain, common, known, osa):
     """The common mail domain `domain` is most likely a typo of, or None.
 
-    A domain that is itself common, free-mail, disposable or a known company domain is no typo.
+    A domain that is itself common, free-mail or a known company domain is no typo.
     Ties on distance go to the earlier domain of the seed (its rank)."""
     if domain in known:
         return None
@@ -55,12 +55,12 @@ def verify(email, is_normalized, *, validate, disposable, roles, free, common, k
         found.add("disposable")
     if local in roles:
         found.add("role")
+    # a typo-squatting domain can be on the disposable list too (hotmial.com is): both apply
     suggestion = None
-    if "disposable" not in found:
-        sugg_domain = suggest_domain(domain, common, known | disposable, osa)
-        if sugg_domain is not None:
-            found.add("typo")
-            suggestion = f"{local}@{sugg_domain}"
+    sugg_domain = suggest_domain(domain, common, known, osa)
+    if sugg_domain is not None:
+        found.add("typo")
+        suggestion = f"{local}@{sugg_domain}"
     is_free = domain in free
     if is_free:
         found.add("free_mail")
