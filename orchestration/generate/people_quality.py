@@ -160,7 +160,7 @@ class PeopleQuality:
         def write(a, b, decision, t, note=""):
             nonlocal n
             n += 1
-            stamp = c.sf(t)[:19] + rng.choice(("Z", "+00:00"))
+            stamp = c.sf(t)[:19] + "+00:00"
             sink.add_one(f"decision-{n:06d}", t, {"record_id_a": a, "record_id_b": b, "decision": decision,
                                                   "decided_by": "steward@quantaflow.io", "decided_at": stamp,
                                                   "note": note})
