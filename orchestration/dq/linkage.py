@@ -8,8 +8,9 @@ network, and the same records always get the same probabilities.
 
 Records are compared on features derived here (``features``): first name with nicknames mapped to
 one canonical name, last name, the pair swapped (ForenameSurnameComparison has a level for that),
-the normalised email (an exact user name at another domain is the same person at a company and a
-free-mail address), the company domain (missing for free-mail, so neutral) and the company name.
+and the company: its domain (missing for free-mail, so neutral) or else its name. The email's user
+name only blocks (finds pairs to compare); it is not evidence, because people with the same name
+build the same user names (john.smith@ at two companies).
 """
 
 from __future__ import annotations
@@ -78,8 +79,7 @@ def settings():
         link_type="dedupe_only",
         unique_id_column_name="record_id",
         comparisons=[
-            cl.ForenameSurnameComparison("first_name", "last_name", jaro_winkler_thresholds=[0.92, 0.85]),
-            cl.ExactMatch("email_user"),
+            cl.ForenameSurnameComparison("first_name", "last_name", jaro_winkler_thresholds=[0.92]),
             # one comparison for the company, so a shared domain and a shared company name (which
             # say the same thing) are not counted twice
             cl.CustomComparison(

@@ -39,8 +39,9 @@ def load_features(warehouse: Path):
 
 
 M_PROBABILITIES = {
-    "first_name_last_name": [0.80, 0.05, 0.06, 0.04, 0.02, 0.02, 0.01],
-    "email_user": [0.10, 0.90],
+    # exact both, swapped, both Jaro-Winkler >= 0.92, exact last name only, exact first name only, else
+    "first_name_last_name": [0.80, 0.06, 0.10, 0.005, 0.02, 0.015],
+    # same domain, same company name (one side without a domain), different company
     "company": [0.85, 0.10, 0.05],
 }
 
