@@ -180,3 +180,11 @@ def test_steward_latest_decision_per_unordered_pair(db):
                      "order by 1").fetchall()
     assert got == [("003Dn000009Bob1IAC", "00QDn000009L10AMAC", "accept"),
                    ("00QDn000009L04AMAC", "00QDn000009L06AMAC", "reject")]
+
+
+def test_bad_steward_decision_is_rejected_with_file_row_and_field(db):
+    # line 3 of the 2024-06-15 file says 'maybe': quarantined, so L11 stays a candidate (above)
+    got = db.execute("select file, line, column_name, value, reason from audit.rejected_rows "
+                     "where object = 'steward/duplicate_decisions'").fetchall()
+    assert got == [("steward/duplicate_decisions/2024-06-15_decisions.csv", 3, "decision", "maybe",
+                    "expected accept or reject")]
