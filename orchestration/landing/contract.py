@@ -212,6 +212,23 @@ OBJECTS: tuple[LandingObject, ...] = (
     ),
 )
 
+# --- steward: leakage review decisions (issue 10) --------------------------------------------
+# Kept as its own block so other steward objects can be added beside it without touching it.
+LEAKAGE_TYPE = "leakage_type"  # one of LEAKAGE_TYPES
+LEAKAGE_DECISION = "leakage_decision"  # one of LEAKAGE_DECISION_VALUES
+LEAKAGE_TYPES = ("won_not_billed", "billed_below_contract", "unpaid_invoice", "billing_without_crm")
+LEAKAGE_DECISION_VALUES = ("confirmed", "dismissed", "resolved")
+LEAKAGE_DECISIONS = LandingObject(
+    "steward", "leakage_decisions", "steward_leakage_decisions", "tabular",
+    (Column("leakage_type", LEAKAGE_TYPE, required=True, not_null=True),
+     Column("reference_id", TEXT, required=True, not_null=True),
+     Column("decision", LEAKAGE_DECISION, required=True, not_null=True),
+     Column("decided_by", TEXT, required=True),
+     Column("decided_at", ISO_DATETIME, required=True, not_null=True),
+     Column("note", TEXT)),
+)
+OBJECTS = OBJECTS + (LEAKAGE_DECISIONS,)
+
 BY_FOLDER: dict[str, LandingObject] = {o.folder: o for o in OBJECTS}
 BY_TABLE: dict[str, LandingObject] = {o.table: o for o in OBJECTS}
-SOURCES: tuple[str, ...] = ("crm", "marketing", "billing", "finance", "product")
+SOURCES: tuple[str, ...] = ("crm", "marketing", "billing", "finance", "product", "steward")
