@@ -179,4 +179,7 @@ def test_mrr_forecast_committed_and_intervals(wh):
     for r in rows:
         assert close(r[1], 4739.99 if r[0] < dt.date(2026, 2, 1) else 3759.99, 0.005), r
         assert r[5] <= r[3] <= r[2] <= r[4] <= r[6]
-        assert "statsmodels" in r[7]
+        # three fitted months (2025-01..03; April is partial) are too few for the ARIMA: the
+        # documented fallback carries the MRR of 2025-03-31 forward: Bravo 1,000 + Charlie 980 + Delta 979.99 + Golf 900
+        # + Hotel 150 + Indy 80 = 4,089.99
+        assert r[7].startswith("last value carried forward") and close(r[2], 4089.99, 0.005)

@@ -13,7 +13,7 @@ from pathlib import Path
 import numpy as np
 
 from ..landing import contract
-from . import product, truth
+from . import product, steward, truth
 from .billing import Billing
 from .crm import COLUMNS as CRM_COLUMNS
 from .crm import MONTH_SEASON, Crm
@@ -98,6 +98,7 @@ def _make_sinks(clock: Clock) -> Sinks:
     s.make("finance", "gtm_expenses", "csv", ("month", "department", "category", "amount", "currency"),
            cadence="quarterly", overlap=0)
     s.make("finance", "fx_rates", "csv", ("date", "currency", "usd_per_unit"), overlap=0)
+    steward.make_sinks(s)
     # guard against contract drift: every contract object exists with all its columns
     for obj in contract.OBJECTS:
         if obj.folder == "product/usage_daily":
@@ -155,6 +156,8 @@ def _run(out: Path, clock: Clock, sinks: Sinks, accounts: int, seed: int, start:
     mkt.ad_spend(scale_per_month_usd=accounts * 38.0, season=MONTH_SEASON)
     ctx.fx.write(sinks["finance/fx_rates"])
 
+    leakage_reviews = steward.leakage_decisions(clock, ctx.seed, sinks["steward/leakage_decisions"], crm, ctx.billing)
+
     paying = crm.paying_intervals
 
     def paying_at(t: int) -> int:
@@ -181,6 +184,7 @@ def _run(out: Path, clock: Clock, sinks: Sinks, accounts: int, seed: int, start:
                    "opportunities": summary["opportunities"],
                    "records": {k: v["records"] for k, v in summary["objects"].items()}}
     gt = truth.build(ctx, crm, ctx.billing, mkt)
+    gt["dirt"]["leakage_reviews"] = leakage_reviews
     meta = out / "_meta"
     meta.mkdir(exist_ok=True)
     with open(meta / "ground_truth.json", "w", encoding="utf-8") as f:

@@ -2,7 +2,7 @@
 
 import pandas as pd
 
-from orchestration.forecast import HORIZON, METHOD, forecast
+from orchestration.forecast import HORIZON, forecast
 
 
 def model(dbt, session):
@@ -25,5 +25,5 @@ def model(dbt, session):
         "upper_80": out["upper_80"][steps_before:],
         "lower_95": out["lower_95"][steps_before:],
         "upper_95": out["upper_95"][steps_before:],
-        "method": METHOD,
+        "method": out["method"],
     })
