@@ -13,7 +13,7 @@ from pathlib import Path
 import numpy as np
 
 from ..landing import contract
-from . import product, steward, truth
+from . import affinity, product, steward, truth
 from .billing import Billing
 from .crm import COLUMNS as CRM_COLUMNS
 from .crm import MONTH_SEASON, Crm
@@ -185,6 +185,7 @@ def _run(out: Path, clock: Clock, sinks: Sinks, accounts: int, seed: int, start:
                    "records": {k: v["records"] for k, v in summary["objects"].items()}}
     gt = truth.build(ctx, crm, ctx.billing, mkt)
     gt["dirt"]["leakage_reviews"] = leakage_reviews
+    gt["product_affinity"] = affinity.truth(ctx.billing)
     meta = out / "_meta"
     meta.mkdir(exist_ok=True)
     with open(meta / "ground_truth.json", "w", encoding="utf-8") as f:

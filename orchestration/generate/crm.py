@@ -14,6 +14,7 @@ import math
 import unicodedata
 
 from . import vocab as V
+from .affinity import addon_for
 from .marketing import email_quality
 from .util import (DAY, HOUR, add_months, epoch, money, normalise_email, num, quarter_start, to_date,
                    valid_syntax, weighted)
@@ -947,10 +948,10 @@ class Crm:
             else:
                 coupon = "WELCOME10"
         addon = None
-        ra = rng.random()
-        if ra < 0.22:
+        kind = addon_for(tier, rng.random())  # planted tier -> add-on affinity (affinity.py)
+        if kind == "analytics_addon":
             addon = ("analytics_addon", seats if rng.random() < 0.6 else max(1, seats // 2))
-        elif ra < 0.32:
+        elif kind == "connectors_addon":
             addon = ("connectors_addon", max(1, seats // 3))
         return {"seats": seats, "tier": tier, "interval": interval, "coupon": coupon, "addon": addon,
                 "metered": interval == "month" and rng.random() < 0.2,
