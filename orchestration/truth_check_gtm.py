@@ -36,6 +36,9 @@ def expected_leakage(truth: dict, landing: Path) -> dict[tuple[str, str], str]:
     for f in dirt["won_not_billed"]:
         if f["judged"]:
             found.add(("won_not_billed", f["opportunity_id"]))
+    for e in dirt.get("leakage_edges", []):
+        if e["days_after_close"] > GRACE_DAYS:  # billed from day 31: just outside the window
+            found.add(("won_not_billed", e["opportunity_id"]))
     for f in dirt["billed_below_contract"]:
         if f["judged"]:
             found.add(("billed_below_contract", f["opportunity_id"]))
@@ -164,6 +167,14 @@ def check(landing: Path, warehouse: Path) -> tuple[list[str], bool]:
         agree = sum(1 for k in both if expected[k] == got[k])
         reviewed = sum(1 for k in both if expected[k] != "open")
         ok &= agree == len(both)
+        edges = truth["dirt"].get("leakage_edges", [])
+        inside = [e for e in edges if e["days_after_close"] == GRACE_DAYS]
+        outside = [e for e in edges if e["days_after_close"] > GRACE_DAYS]
+        wrongly = sum(1 for e in inside if ("won_not_billed", e["opportunity_id"]) in got)
+        caught = sum(1 for e in outside if ("won_not_billed", e["opportunity_id"]) in got)
+        ok &= wrongly == 0 and caught == len(outside)
+        lines.append(f"  grace edges: billed on day 30 {len(inside)} (flagged won_not_billed: {wrongly}), "
+                     f"day 31 {len(outside)} (flagged: {caught})")
         lines.append(f"  review_status agrees on {agree} / {len(both)} findings ({reviewed} with a steward decision)")
 
         lines.append("planted product pairs (metrics.md 11, lift over accounts' active items):")

@@ -13,7 +13,7 @@ from pathlib import Path
 import numpy as np
 
 from ..landing import contract
-from . import affinity, product, steward, truth
+from . import affinity, leakage_edges, product, steward, truth
 from .billing import Billing
 from .crm import COLUMNS as CRM_COLUMNS
 from .crm import MONTH_SEASON, Crm
@@ -186,6 +186,7 @@ def _run(out: Path, clock: Clock, sinks: Sinks, accounts: int, seed: int, start:
     gt = truth.build(ctx, crm, ctx.billing, mkt)
     gt["dirt"]["leakage_reviews"] = leakage_reviews
     gt["product_affinity"] = affinity.truth(ctx.billing)
+    gt["dirt"]["leakage_edges"] = leakage_edges.truth(crm)
     meta = out / "_meta"
     meta.mkdir(exist_ok=True)
     with open(meta / "ground_truth.json", "w", encoding="utf-8") as f:
