@@ -52,7 +52,16 @@ def expected_leakage(truth: dict, landing: Path) -> dict[tuple[str, str], str]:
     unlinked = {c["customer_id"] for c in dirt["unlinked_billing_customers"]}
     # a metadata link the generator adds later than end_date is not there yet on as_of_date
     late = {cid for cid, c in truth["billing_customers"].items() if c.get("metadata_added_later")}
-    unlinked |= not_yet_linked(landing, late)
+    pending = not_yet_linked(landing, late)
+    unlinked |= pending
+    # ...and the won deal billed through such a customer is not billed to its account yet either
+    for oid, o in truth["opportunities"].items():
+        cust = (o.get("billing") or {}).get("customer")
+        if cust in pending and o["type"] == "New Business" and o["is_won"] and not o["deleted"]:
+            close = dt.date.fromisoformat(o["close_date"])
+            if (close + dt.timedelta(days=GRACE_DAYS)) < as_of:
+                found.discard(("billed_below_contract", oid))
+                found.add(("won_not_billed", oid))
     for cid in paying_on(landing, as_of, unlinked):
         found.add(("billing_without_crm", cid))
     reviews = {(r["leakage_type"], r["reference_id"]): r["review_status"] for r in dirt.get("leakage_reviews", [])}
