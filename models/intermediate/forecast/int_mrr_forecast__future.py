@@ -10,7 +10,11 @@ def model(dbt, session):
     series = dbt.ref("int_mrr_forecast__series").df().sort_values("month")
     columns = ["month", "forecast_mrr", "lower_80", "upper_80", "lower_95", "upper_95", "method"]
     if len(series) < 2:
-        return pd.DataFrame({c: pd.Series(dtype="float64") for c in columns})
+        # no series (e.g. no billing data): an empty table with the real column types
+        empty = {c: pd.Series(dtype="float64") for c in columns}
+        empty["month"] = pd.Series(dtype="datetime64[ns]")
+        empty["method"] = pd.Series(dtype="str")
+        return pd.DataFrame(empty)
     as_of_date = pd.Timestamp(series["as_of_date"].iloc[0])
     first = (as_of_date.to_period("M") + 1).to_timestamp()
     last_fitted = pd.Timestamp(series["month"].iloc[-1])

@@ -16,7 +16,7 @@ cancelling as (
     group by s.subscription_id, cast(s.current_period_end_at as date)
 )
 select
-    f.month,
+    cast(f.month as date) as month,
     f.forecast_mrr,
     f.lower_80,
     f.upper_80,
@@ -25,6 +25,6 @@ select
     f.method,
     cast(round((select mrr from mrr_now) - coalesce((
         select sum(c.mrr) from cancelling as c
-        where c.period_end_date <= cast(f.month + interval 1 month - interval 1 day as date)), 0), 6) as decimal(38, 6))
+        where c.period_end_date <= cast(cast(f.month as date) + interval 1 month - interval 1 day as date)), 0), 6) as decimal(38, 6))
         as committed_mrr
 from {{ ref('int_mrr_forecast__future') }} as f

@@ -27,4 +27,9 @@ def model(dbt, session):
                "lower_95", "upper_95"]
     frame = pd.DataFrame(rows, columns=columns)
     frame["horizon"] = frame["horizon"].astype("int64")
+    if frame.empty:  # typed columns for an empty series (dates stay DATE otherwise)
+        for c in ("origin_month", "month"):
+            frame[c] = pd.to_datetime(frame[c])
+    for c in columns[3:]:
+        frame[c] = frame[c].astype("float64")
     return frame
