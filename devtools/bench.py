@@ -70,16 +70,13 @@ def _ui_build(port: int, landing: Path, wh: Path, as_of: str) -> float:
 def ui_vs_cli(root: Path, accounts: int, as_of: str) -> list[dict]:
     """A build launched from the UI against the same build from the CLI, on fresh warehouses (both
     ingest everything), interleaved CLI, UI, CLI, UI so that load on the machine hits both."""
-    import signal
-    import socket
+    from .ui_process import free_port, stop
 
     landing = root / f"landing-{accounts}"
     if not landing.exists():
         measure([str(REVOPS), "generate", "--accounts", str(accounts), "--seed", "42", "--end-date", as_of,
                  "--out", str(landing)])
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port = sock.getsockname()[1]
+    port = free_port()
     env = {k: v for k, v in os.environ.items() if not k.startswith("REVOPS_")}
     env["DAGSTER_HOME"] = str(root / "dagster_home")
     ui = subprocess.Popen([str(REVOPS), "ui", "--port", str(port), "--warehouse", str(root / "ui-default.duckdb")],
@@ -107,11 +104,7 @@ def ui_vs_cli(root: Path, accounts: int, as_of: str) -> list[dict]:
                          "peak_rss_mib": None, "exit": 0})
             print(f"{accounts:>7} accounts  build launched from UI  {wall:7.1f} s", flush=True)
     finally:
-        os.killpg(ui.pid, signal.SIGINT)
-        try:
-            ui.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            os.killpg(ui.pid, signal.SIGKILL)
+        stop(ui)
     cli = [r["seconds"] for r in rows if r["step"] == "build from the CLI"]
     uis = [r["seconds"] for r in rows if r["step"] == "build launched from the UI"]
     print(f"UI / CLI build time at {accounts:,} accounts: {sum(uis) / sum(cli):.2f} "

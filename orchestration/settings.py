@@ -159,12 +159,15 @@ def dbt_process_environment(as_of: dt.date):
             os.environ[ENV_DBT_AS_OF] = old
 
 
+_NO_TELEMETRY = {"GX_ANALYTICS_ENABLED": "false", "DBT_SEND_ANONYMOUS_USAGE_STATS": "false",
+                 "DAGSTER_DISABLE_TELEMETRY": "true"}
+
+
 def quiet_third_party_telemetry() -> None:
     """No usage analytics from the libraries a build loads (GX, dbt, Dagster): nothing leaves the
     machine."""
-    os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")
-    os.environ.setdefault("DBT_SEND_ANONYMOUS_USAGE_STATS", "false")
-    os.environ.setdefault("DAGSTER_DISABLE_TELEMETRY", "true")
+    for name, value in _NO_TELEMETRY.items():
+        os.environ.setdefault(name, value)
 
 
 def ui_process_environment(home: Path, warehouse: Path, landing: Path | None) -> dict[str, str]:
@@ -173,7 +176,6 @@ def ui_process_environment(home: Path, warehouse: Path, landing: Path | None) ->
     env[ENV_WAREHOUSE] = str(warehouse)
     if landing is not None:
         env[ENV_LANDING] = str(landing)
-    env.setdefault("GX_ANALYTICS_ENABLED", "false")
-    env.setdefault("DBT_SEND_ANONYMOUS_USAGE_STATS", "false")
-    env.setdefault("DAGSTER_DISABLE_TELEMETRY", "true")
+    for name, value in _NO_TELEMETRY.items():
+        env.setdefault(name, value)
     return env

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import json
 import os
-import signal
-import socket
 import subprocess
 import time
 import urllib.request
@@ -14,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from conftest import PROJECT, REVOPS, run_cli
+from devtools.ui_process import free_port, stop
 
 
 @pytest.fixture(scope="module")
@@ -83,14 +82,8 @@ def test_build_with_a_missing_landing_folder_says_so(tmp_path):
     assert "does not exist" in proc.stderr + proc.stdout
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 def test_ui_serves_the_lineage_on_localhost(tmp_path):
-    port = _free_port()
+    port = free_port()
     env = {k: v for k, v in os.environ.items() if not k.startswith("REVOPS_")}
     env["DAGSTER_HOME"] = str(tmp_path / "dagster_home")
     proc = subprocess.Popen(
@@ -115,9 +108,4 @@ def test_ui_serves_the_lineage_on_localhost(tmp_path):
         assert {"raw/billing_invoices", "marts/mrr_by_account_month", "published_warehouse"} <= keys
         assert (tmp_path / "dagster_home" / "dagster.yaml").exists()
     finally:
-        os.killpg(proc.pid, signal.SIGINT)
-        try:
-            proc.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            os.killpg(proc.pid, signal.SIGKILL)
-            proc.wait()
+        stop(proc)

@@ -10,8 +10,6 @@ from __future__ import annotations
 import json
 import os
 import re
-import signal
-import socket
 import subprocess
 import time
 import urllib.request
@@ -21,16 +19,11 @@ import duckdb
 import pytest
 
 from conftest import PROJECT, REVOPS, SCENARIOS, run_cli
+from devtools.ui_process import free_port, stop
 
 LANDING = SCENARIOS / "billing_basic" / "landing"
 AS_OF = "2025-03-15"
 PAST_AS_OF = "2025-02-28"
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 class UI:
@@ -48,7 +41,7 @@ class UI:
 @pytest.fixture(scope="module")
 def ui(tmp_path_factory):
     tmp = tmp_path_factory.mktemp("ui")
-    port = _free_port()
+    port = free_port()
     env = {k: v for k, v in os.environ.items() if not k.startswith("REVOPS_")}
     proc = subprocess.Popen(
         [str(REVOPS), "ui", "--port", str(port), "--warehouse", str(tmp / "ui_default.duckdb"), "--landing", str(LANDING)],
@@ -67,12 +60,7 @@ def ui(tmp_path_factory):
             time.sleep(1)
         yield client
     finally:
-        os.killpg(proc.pid, signal.SIGINT)
-        try:
-            proc.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            os.killpg(proc.pid, signal.SIGKILL)
-            proc.wait()
+        stop(proc)
 
 
 LATEST = """
