@@ -85,3 +85,15 @@
 {% macro latest_version(key) -%}
   qualify row_number() over (partition by {{ key }} order by _source_file desc, _line desc) = 1
 {%- endmacro %}
+
+{# A person's full name for duplicate matching (metrics.md 10): first and last name joined by one
+   space, accents removed, lower-case, runs of whitespace collapsed. NULL unless both parts are
+   given, so a bare surname never links two records. #}
+{% macro normalize_full_name(first, last) -%}
+  {{ return(adapter.dispatch('normalize_full_name', 'revops')(first, last)) }}
+{%- endmacro %}
+{% macro default__normalize_full_name(first, last) -%}
+  (case when nullif(trim({{ first }}), '') is not null and nullif(trim({{ last }}), '') is not null then
+     lower(strip_accents(regexp_replace(trim({{ first }}) || ' ' || trim({{ last }}), '\s+', ' ', 'g')))
+   end)
+{%- endmacro %}

@@ -40,6 +40,7 @@ DBT_VARS: dict[str, VarRule] = {
     "billing_grace_days": VarRule("int", 0, 365),
     "contract_tolerance": VarRule("number", 0, 1),
     "dunning_days": VarRule("int", 0, 365),
+    "duplicate_match_threshold": VarRule("number", 0, 1),
 }
 
 

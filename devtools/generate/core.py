@@ -13,7 +13,7 @@ from pathlib import Path
 import numpy as np
 
 from orchestration.landing import contract
-from . import product, truth
+from . import people_quality, product, truth
 from .billing import Billing
 from .crm import COLUMNS as CRM_COLUMNS
 from .crm import MONTH_SEASON, Crm
@@ -98,6 +98,7 @@ def _make_sinks(clock: Clock) -> Sinks:
     s.make("finance", "gtm_expenses", "csv", ("month", "department", "category", "amount", "currency"),
            cadence="quarterly", overlap=0)
     s.make("finance", "fx_rates", "csv", ("date", "currency", "usd_per_unit"), overlap=0)
+    people_quality.make_sinks(s)
     # guard against contract drift: every contract object exists with all its columns
     for obj in contract.OBJECTS:
         if obj.folder == "product/usage_daily":
@@ -144,11 +145,14 @@ def _run(out: Path, clock: Clock, sinks: Sinks, accounts: int, seed: int, start:
     ctx.marketing = Marketing(ctx)
     ctx.billing = Billing(ctx)
     crm = Crm(ctx)
+    pq = people_quality.PeopleQuality(ctx)
+    pq.attach(crm)
     trng = random.Random(f"{seed}|times")
     account_times = _sample_times(trng, accounts, clock)
     lead_times = _sample_times(trng, round(accounts * 2.3), clock)
     selfserve_times = _sample_times(trng, max(6, round(accounts * 0.09)), clock)
     crm.run(account_times, lead_times, selfserve_times)
+    pq.plant(crm)
 
     mkt = ctx.marketing
     mkt.email_events(accounts)
@@ -181,6 +185,7 @@ def _run(out: Path, clock: Clock, sinks: Sinks, accounts: int, seed: int, start:
                    "opportunities": summary["opportunities"],
                    "records": {k: v["records"] for k, v in summary["objects"].items()}}
     gt = truth.build(ctx, crm, ctx.billing, mkt)
+    gt["people_quality"] = pq.truth()
     meta = out / "_meta"
     meta.mkdir(exist_ok=True)
     with open(meta / "ground_truth.json", "w", encoding="utf-8") as f:

@@ -110,7 +110,7 @@ OCR_ROLES = ("Decision Maker", "Economic Buyer", "Technical Buyer", "Evaluator",
 FREE_MAIL = ("gmail.com", "yahoo.com", "outlook.com", "hotmail.com", "icloud.com", "googlemail.com")
 GMAIL_DOMAINS = ("gmail.com", "googlemail.com")
 DISPOSABLE = ("mailinator.com", "guerrillamail.com", "10minutemail.com", "yopmail.com",
-              "trashmail.com", "tempmail.net", "sharklasers.com", "getnada.com")
+              "trashmail.com", "temp-mail.org", "sharklasers.com", "getnada.com")
 TYPO_DOMAINS = {"gmial.com": "gmail.com", "gmal.com": "gmail.com", "gmai.com": "gmail.com",
                 "hotmial.com": "hotmail.com", "hotmal.com": "hotmail.com", "yaho.com": "yahoo.com",
                 "yahooo.com": "yahoo.com", "outlok.com": "outlook.com", "gnail.com": "gmail.com"}

@@ -29,6 +29,7 @@ NUMBER = "number"  # decimal number
 INTEGER = "integer"
 EPOCH_S = "epoch_s"  # Unix epoch seconds (Stripe)
 EPOCH_MS = "epoch_ms"  # Unix epoch milliseconds (HubSpot)
+DUPLICATE_DECISION = "duplicate_decision"  # accept / reject (any case)
 
 LINEAGE_COLUMNS = ("_source_file", "_line", "_load_id", "_loaded_at")
 
@@ -210,8 +211,15 @@ OBJECTS: tuple[LandingObject, ...] = (
         "product", "usage_daily", "product_usage_daily", "tabular",
         _cols([("date", DATE), ("crm_account_id", TEXT), ("active_users", INTEGER), ("events", INTEGER)], []),
     ),
+    # --- steward (optional): decisions people made in the review grid ----------------------
+    LandingObject(
+        "steward", "duplicate_decisions", "steward_duplicate_decisions", "tabular",
+        (Column("record_id_a", ID, True, True), Column("record_id_b", ID, True, True),
+         Column("decision", DUPLICATE_DECISION, True, True), Column("decided_by", TEXT, True),
+         Column("decided_at", ISO_DATETIME, True, True), Column("note", TEXT)),
+    ),
 )
 
 BY_FOLDER: dict[str, LandingObject] = {o.folder: o for o in OBJECTS}
 BY_TABLE: dict[str, LandingObject] = {o.table: o for o in OBJECTS}
-SOURCES: tuple[str, ...] = ("crm", "marketing", "billing", "finance", "product")
+SOURCES: tuple[str, ...] = ("crm", "marketing", "billing", "finance", "product", "steward")

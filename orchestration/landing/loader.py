@@ -58,6 +58,7 @@ VALID_SQL = {
     c.BOOL: "lower(v) in ('true', 'false', '1', '0')",
     c.NUMBER: r"regexp_full_match(v, '[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?') and try_cast(v as decimal(38, 10)) is not null",
     c.INTEGER: r"regexp_full_match(v, '[+-]?\d+(\.0*)?') and try_cast(try_cast(v as double) as bigint) is not null",
+    c.DUPLICATE_DECISION: "lower(v) in ('accept', 'reject')",
 }
 # The same for values read from JSON documents (json_extract_string gives 1.7e12 as
 # '1700000000000.0'); staging casts them straight to BIGINT / DECIMAL.
@@ -81,6 +82,7 @@ EXPECTED = {
     c.INTEGER: "a whole number",
     c.EPOCH_S: "Unix epoch seconds (a whole number)",
     c.EPOCH_MS: "Unix epoch milliseconds (a whole number)",
+    c.DUPLICATE_DECISION: "accept or reject",
     "array": "a JSON array",
 }
 ARRAY = "array"

@@ -1,0 +1,1 @@
+"""Data-quality helpers shared by dbt Python models and commands (record linkage)."""
