@@ -41,6 +41,8 @@ DBT_VARS: dict[str, VarRule] = {
     "contract_tolerance": VarRule("number", 0, 1),
     "dunning_days": VarRule("int", 0, 365),
     "duplicate_match_threshold": VarRule("number", 0, 1),
+    "affinity_min_accounts": VarRule("int", 1, 1000000),
+    "send_time_min_messages": VarRule("int", 1, 1000000),
 }
 
 

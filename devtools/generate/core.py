@@ -13,7 +13,7 @@ from pathlib import Path
 import numpy as np
 
 from orchestration.landing import contract
-from . import people_quality, product, truth
+from . import affinity, leakage_edges, people_quality, product, steward, truth
 from .billing import Billing
 from .crm import COLUMNS as CRM_COLUMNS
 from .crm import MONTH_SEASON, Crm
@@ -99,6 +99,7 @@ def _make_sinks(clock: Clock) -> Sinks:
            cadence="quarterly", overlap=0)
     s.make("finance", "fx_rates", "csv", ("date", "currency", "usd_per_unit"), overlap=0)
     people_quality.make_sinks(s)
+    steward.make_sinks(s)
     # guard against contract drift: every contract object exists with all its columns
     for obj in contract.OBJECTS:
         if obj.folder == "product/usage_daily":
@@ -159,6 +160,8 @@ def _run(out: Path, clock: Clock, sinks: Sinks, accounts: int, seed: int, start:
     mkt.ad_spend(scale_per_month_usd=accounts * 38.0, season=MONTH_SEASON)
     ctx.fx.write(sinks["finance/fx_rates"])
 
+    leakage_reviews = steward.leakage_decisions(clock, ctx.seed, sinks["steward/leakage_decisions"], crm, ctx.billing)
+
     paying = crm.paying_intervals
 
     def paying_at(t: int) -> int:
@@ -186,6 +189,9 @@ def _run(out: Path, clock: Clock, sinks: Sinks, accounts: int, seed: int, start:
                    "records": {k: v["records"] for k, v in summary["objects"].items()}}
     gt = truth.build(ctx, crm, ctx.billing, mkt)
     gt["people_quality"] = pq.truth()
+    gt["dirt"]["leakage_reviews"] = leakage_reviews
+    gt["product_affinity"] = affinity.truth(ctx.billing)
+    gt["dirt"]["leakage_edges"] = leakage_edges.truth(crm)
     meta = out / "_meta"
     meta.mkdir(exist_ok=True)
     with open(meta / "ground_truth.json", "w", encoding="utf-8") as f:

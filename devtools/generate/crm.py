@@ -13,7 +13,9 @@ import bisect
 import math
 import unicodedata
 
+from . import leakage_edges
 from . import vocab as V
+from .affinity import addon_for
 from .marketing import email_quality
 from .util import (DAY, HOUR, add_months, epoch, money, normalise_email, num, quarter_start, to_date,
                    valid_syntax, weighted)
@@ -947,10 +949,10 @@ class Crm:
             else:
                 coupon = "WELCOME10"
         addon = None
-        ra = rng.random()
-        if ra < 0.22:
+        kind = addon_for(tier, rng.random())  # planted tier -> add-on affinity (affinity.py)
+        if kind == "analytics_addon":
             addon = ("analytics_addon", seats if rng.random() < 0.6 else max(1, seats // 2))
-        elif ra < 0.32:
+        elif kind == "connectors_addon":
             addon = ("connectors_addon", max(1, seats // 3))
         return {"seats": seats, "tier": tier, "interval": interval, "coupon": coupon, "addon": addon,
                 "metered": interval == "month" and rng.random() < 0.2,
@@ -1024,6 +1026,7 @@ class Crm:
             link = "domain"
         primary = contact_recs[0][1]
         start = close_t + rng.randrange(0, 7 * DAY)
+        start = leakage_edges.billing_start(self, oid, close_t, start, deal, link, clean)  # planted edges
         if link == "metadata" or link == "domain":
             if link == "domain" or rng.random() < 0.2:
                 email = f"{rng.choice(('billing', 'accounts', 'finance'))}@{co['domain']}"
@@ -1079,6 +1082,8 @@ class Crm:
                               "reason": "billing_starts_after_end_date"}
         elif link == "none":
             self.won_not_billed.append(dict(base_truth, reason="billing_unlinked", customer_id=cust["id"]))
+        elif leakage_edges.is_late(self, oid):
+            pass  # billed from day 31: won_not_billed, recorded in dirt.leakage_edges
         elif billed_usd < contract_usd * 0.98 - 1e-6 and (judged or under) and not future:
             self.billed_below.append(dict(base_truth, customer_id=cust["id"], contract_mrr=round(contract_mrr, 4),
                                           billed_mrr=round(billed, 4),

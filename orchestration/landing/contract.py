@@ -30,6 +30,10 @@ INTEGER = "integer"
 EPOCH_S = "epoch_s"  # Unix epoch seconds (Stripe)
 EPOCH_MS = "epoch_ms"  # Unix epoch milliseconds (HubSpot)
 DUPLICATE_DECISION = "duplicate_decision"  # accept / reject (any case)
+LEAKAGE_TYPE = "leakage_type"  # one of LEAKAGE_TYPES (any case)
+LEAKAGE_DECISION = "leakage_decision"  # one of LEAKAGE_DECISION_VALUES (any case)
+LEAKAGE_TYPES = ("won_not_billed", "billed_below_contract", "unpaid_invoice", "billing_without_crm")
+LEAKAGE_DECISION_VALUES = ("confirmed", "dismissed", "resolved")
 
 LINEAGE_COLUMNS = ("_source_file", "_line", "_load_id", "_loaded_at")
 
@@ -218,7 +222,14 @@ OBJECTS: tuple[LandingObject, ...] = (
          Column("decision", DUPLICATE_DECISION, True, True), Column("decided_by", TEXT, True),
          Column("decided_at", ISO_DATETIME, True, True), Column("note", TEXT)),
     ),
+    LandingObject(
+        "steward", "leakage_decisions", "steward_leakage_decisions", "tabular",
+        (Column("leakage_type", LEAKAGE_TYPE, True, True), Column("reference_id", TEXT, True, True),
+         Column("decision", LEAKAGE_DECISION, True, True), Column("decided_by", TEXT, True),
+         Column("decided_at", ISO_DATETIME, True, True), Column("note", TEXT)),
+    ),
 )
+
 
 BY_FOLDER: dict[str, LandingObject] = {o.folder: o for o in OBJECTS}
 BY_TABLE: dict[str, LandingObject] = {o.table: o for o in OBJECTS}

@@ -59,6 +59,9 @@ VALID_SQL = {
     c.NUMBER: r"regexp_full_match(v, '[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?') and try_cast(v as decimal(38, 10)) is not null",
     c.INTEGER: r"regexp_full_match(v, '[+-]?\d+(\.0*)?') and try_cast(try_cast(v as double) as bigint) is not null",
     c.DUPLICATE_DECISION: "lower(v) in ('accept', 'reject')",
+    # steward decisions (issue 10): closed vocabularies, matched as staging does (trimmed, lower case)
+    c.LEAKAGE_TYPE: "lower(v) in (" + ", ".join(f"'{t}'" for t in c.LEAKAGE_TYPES) + ")",
+    c.LEAKAGE_DECISION: "lower(v) in (" + ", ".join(f"'{t}'" for t in c.LEAKAGE_DECISION_VALUES) + ")",
 }
 # The same for values read from JSON documents (json_extract_string gives 1.7e12 as
 # '1700000000000.0'); staging casts them straight to BIGINT / DECIMAL.
@@ -80,6 +83,8 @@ EXPECTED = {
     c.BOOL: "true/false or 1/0",
     c.NUMBER: "a number like 1234.50",
     c.INTEGER: "a whole number",
+    c.LEAKAGE_TYPE: "one of " + ", ".join(c.LEAKAGE_TYPES),
+    c.LEAKAGE_DECISION: "one of " + ", ".join(c.LEAKAGE_DECISION_VALUES),
     c.EPOCH_S: "Unix epoch seconds (a whole number)",
     c.EPOCH_MS: "Unix epoch milliseconds (a whole number)",
     c.DUPLICATE_DECISION: "accept or reject",

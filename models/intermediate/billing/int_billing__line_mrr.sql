@@ -1,68 +1,10 @@
--- MRR of every recurring invoice line (metrics.md section 2), in its native currency and in the
--- reporting currency, with the dates it covers: start_date <= d < end_date.
-with lines as (
-    select * from {{ ref('stg_billing__invoice_lines') }}
-    where invoice_status in ('paid', 'open')
-      and is_recurring
-      and coalesce(usage_type, 'licensed') = 'licensed'
-),
-shaped as (
-    select
-        lines.*,
-        coalesce(cur.minor_unit_factor, 100) as minor_unit_factor,
-        recurring_interval_count * case recurring_interval
-            when 'day' then 12.0 / 365
-            when 'week' then 12.0 / 52
-            when 'month' then 1.0
-            when 'year' then 12.0
-        end as interval_months,
-        -- the start of one full billing interval ending at period end (calendar arithmetic)
-        case recurring_interval
-            when 'day' then period_end_at - to_days(recurring_interval_count)
-            when 'week' then period_end_at - to_days(7 * recurring_interval_count)
-            when 'month' then period_end_at - to_months(recurring_interval_count)
-            when 'year' then period_end_at - to_months(12 * recurring_interval_count)
-        end as full_interval_start_at
-    from lines
-    left join {{ ref('currencies') }} as cur on cur.currency = lines.currency
-),
-priced as (
-    select
-        shaped.*,
-        case
-            when not is_proration then 1.0
-            when epoch(period_end_at) - epoch(period_start_at) <= 0 then 0.0
-            else (epoch(period_end_at) - epoch(full_interval_start_at))
-                 / (epoch(period_end_at) - epoch(period_start_at))
-        end as prorate_factor
-    from shaped
-)
+-- MRR of every recurring invoice line (metrics.md section 2): the recurring licensed lines of paid
+-- and open invoices, in native and reporting currency, with the dates they cover:
+-- start_date <= d < end_date.
 select
-    priced.invoice_line_id,
-    priced.invoice_id,
-    priced.customer_id,
-    accounts.account_id,
-    priced.subscription_id,
-    priced.subscription_item_id,
-    priced.price_id,
-    priced.product_id,
-    priced.currency,
-    priced.quantity,
-    priced.is_proration,
-    priced.period_start_at,
-    priced.period_end_at,
-    cast(priced.period_start_at as date) as start_date,
-    cast(priced.period_end_at as date) as end_date,
-    priced.amount_minor,
-    priced.discount_amount_minor,
-    priced.interval_months,
-    priced.prorate_factor,
-    cast(priced.amount_minor - priced.discount_amount_minor as double)
-        / priced.minor_unit_factor / priced.interval_months * priced.prorate_factor as native_mrr,
-    fx.to_reporting as fx_rate,
-    cast(priced.amount_minor - priced.discount_amount_minor as double)
-        / priced.minor_unit_factor / priced.interval_months * priced.prorate_factor * fx.to_reporting as mrr
-from priced
-left join {{ ref('int_billing__customer_accounts') }} as accounts on accounts.customer_id = priced.customer_id
-left join {{ ref('int_fx_rates_daily') }} as fx
-    on fx.currency = priced.currency and fx.rate_date = cast(priced.period_start_at as date)
+    invoice_line_id, invoice_id, customer_id, account_id, subscription_id, subscription_item_id,
+    price_id, product_id, currency, quantity, is_proration, period_start_at, period_end_at,
+    start_date, end_date, amount_minor, discount_amount_minor, interval_months, prorate_factor,
+    native_mrr, fx_rate, mrr
+from {{ ref('int_billing__recurring_line_mrr') }}
+where invoice_status in ('paid', 'open')
