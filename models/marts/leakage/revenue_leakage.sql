@@ -20,7 +20,8 @@ won_deals as (
         o.amount_reporting
     from {{ ref('int_crm__opportunities') }} as o
     where o.is_won
-      and o.opportunity_type = 'New Business'
+      and o.is_closed
+      and lower(o.opportunity_type) = 'new business'
       -- judged only once the whole window [CloseDate, CloseDate + grace] lies before as_of_date
       and cast(o.close_date + {{ grace }} * interval 1 day as date) < {{ as_of_date() }}
 ),
