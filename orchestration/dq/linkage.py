@@ -1,8 +1,9 @@
 """Probabilistic record linkage of CRM people with splink 5 on DuckDB (metrics.md 10,
 ``marts.dq_duplicate_candidates``).
 
-The model's parameters were estimated once with splink's EM on generated data
-(``python -m devtools.train_linkage``) and are stored in ``linkage_model.json`` beside this
+The model's parameters were set once (``python -m devtools.train_linkage``: u probabilities and
+the prior estimated on generated data, m probabilities by judgement, see docs/decisions.md 72;
+splink's EM gave a degenerate model here) and are stored in ``linkage_model.json`` beside this
 file, so a build only scores pairs: it never trains, never samples at random and never needs the
 network, and the same records always get the same probabilities.
 

@@ -5,8 +5,8 @@ by a steward (never proposed again). Records of one cluster count as one person:
 people is proposed once, by its most probable record pair. The compared fields stand side by
 side.
 
-The linkage model is stored in the repo (orchestration/dq/linkage_model.json, trained once with
-splink's EM); here it only scores, in a private in-memory DuckDB, so a build is deterministic and
+The linkage model is stored in the repo (orchestration/dq/linkage_model.json, set once by
+devtools/train_linkage.py, docs/decisions.md 72); here it only scores, in a private in-memory DuckDB, so a build is deterministic and
 offline. Scoring logic: orchestration/dq/linkage.py.
 """
 
