@@ -39,7 +39,8 @@ weighted as (
     from touches
     union all
     select opportunity_id, touch_id, channel, 'time_decay',
-        decay_raw / sum(decay_raw) over (partition by opportunity_id)
+        -- the total as an exact decimal: a double sum depends on the order rows arrive in
+        decay_raw / cast(sum(cast(decay_raw as decimal(38, 18))) over (partition by opportunity_id) as double)
     from decay
 ),
 

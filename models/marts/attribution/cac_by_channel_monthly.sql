@@ -7,7 +7,8 @@ with attributed as (
         month,
         channel,
         model,
-        sum(weight) as attributed_customers,
+        -- summed as exact decimals: a double sum depends on the order DuckDB's threads add rows
+        cast(sum(cast(weight as decimal(38, 18))) as double) as attributed_customers,
         sum(attributed_amount) as attributed_amount,
         sum(attributed_new_mrr) as attributed_new_mrr,
         count(distinct opportunity_id) as deals_touched

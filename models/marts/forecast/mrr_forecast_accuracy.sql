@@ -2,8 +2,8 @@
 select
     horizon,
     count(*) as backtests,
-    avg(abs(forecast_mrr - actual_mrr) / nullif(actual_mrr, 0)) as mape,
-    avg((forecast_mrr - actual_mrr) / nullif(actual_mrr, 0)) as bias,
+    cast(avg(cast(abs(forecast_mrr - actual_mrr) / nullif(actual_mrr, 0) as decimal(38, 18))) as double) as mape,
+    cast(avg(cast((forecast_mrr - actual_mrr) / nullif(actual_mrr, 0) as decimal(38, 18))) as double) as bias,
     avg(case when actual_mrr between lower_80 and upper_80 then 1.0 else 0.0 end) as coverage_80,
     avg(case when actual_mrr between lower_95 and upper_95 then 1.0 else 0.0 end) as coverage_95
 from {{ ref('mrr_forecast_backtest') }}
