@@ -8,11 +8,12 @@ per invoice, recurring licensed lines of paid/open invoices covering as_of_date,
 
 Reported: leakage precision and recall per type (target 1.0) and review_status agreement with the
 planted steward decisions; the planted product pairs and their lift; the upsell ranking guarantee;
-the forecast backtest's MAPE and 95% coverage at horizons 1, 3 and 12 (and over all horizons).
+the forecast backtest's MAPE and 95% coverage at horizons 1, 3 and 12 (and over all horizons); the
+planted best send slot per segment of ``marts.email_send_time`` (truth key ``send_time``).
 
 Usage: ``python -m devtools.truth_check_gtm --landing DIR --warehouse FILE`` (exit 1 when
-leakage precision or recall is below 1, a planted pair has lift <= 1, the upsell guarantee fails
-or the backtest's overall 95% coverage is below 0.85).
+leakage precision or recall is below 1, a planted pair has lift <= 1, the upsell guarantee fails,
+the backtest's overall 95% coverage is below 0.85 or a segment's best send slot is not the planted one).
 """
 
 from __future__ import annotations
@@ -207,6 +208,10 @@ def check(landing: Path, warehouse: Path) -> tuple[list[str], bool]:
         lines.append(f"upsell: {n_up} candidates, {n_hot} hot (utilisation >= 0.9 and growing); ranking guarantee "
                      + ("holds" if bad == 0 else f"VIOLATED by {bad} pairs"))
 
+        st_lines, st_ok = send_time_check(con, truth.get("send_time") or {})
+        lines.extend(st_lines)
+        ok &= st_ok
+
         acc = {h: (n, m, c) for h, n, m, c in con.execute(
             "select horizon, backtests, mape, coverage_95 from marts.mrr_forecast_accuracy").fetchall()}
         overall = con.execute("select avg(case when actual_mrr between lower_95 and upper_95 then 1.0 else 0 end), "
@@ -223,6 +228,34 @@ def check(landing: Path, warehouse: Path) -> tuple[list[str], bool]:
             lines.append(f"  all horizons: {overall[2]} forecasts, 95% coverage {overall[0]:.3f}, 80% coverage {overall[1]:.3f}")
     finally:
         con.close()
+    return lines, ok
+
+
+DAYS = ("", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+
+
+def send_time_check(con, planted: dict) -> tuple[list[str], bool]:
+    """One line per planted segment: the mart's is_best_slot row against the planted slot."""
+    slots = planted.get("slots", {})
+    ok = True
+    lines = [f"planted best send slots (metrics.md 11, {len(slots)} segments, min_messages "
+             f"{planted.get('min_messages', 30)}):"]
+    best = {seg: (wd, h, n, cr, orate) for seg, wd, h, n, cr, orate in con.execute(
+        "select segment, weekday, local_hour, messages, click_rate, open_rate from marts.email_send_time "
+        "where is_best_slot").fetchall()}
+    for seg in sorted(slots, key=lambda s: (s == "all", s == "unknown", s)):
+        want = (slots[seg]["weekday"], slots[seg]["local_hour"])
+        got = best.get(seg)
+        good = got is not None and got[:2] == want
+        ok &= good
+        found = (f"found {DAYS[got[0]]} {got[1]:02d}h messages {got[2]:5d} click_rate {got[3]:.3f}"
+                 if got else "found no best slot")
+        lines.append(f"  send slot {seg:20s} planted {DAYS[want[0]]} {want[1]:02d}h {found}"
+                     + ("" if good else "  <-- FAIL"))
+    if planted.get("not_planted"):
+        lines.append(f"  not planted (too few eligible recipients): {', '.join(sorted(planted['not_planted']))}")
+    if not slots:
+        lines.append("  none planted in this landing's ground truth")
     return lines, ok
 
 

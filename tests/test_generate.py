@@ -450,3 +450,93 @@ def test_people_truth_refers_to_live_records_with_ordered_stages(landing, truth)
             assert p["opportunity_at"] and p["customer_at"] >= p["opportunity_at"][:10]
         channels.add(p["channel"])
     assert {"paid_search", "events", "unknown"} <= channels
+
+
+# ------------------------------------------------------------------------------ planted send slots
+
+SEND_ACCOUNTS = 600  # nearly every segment is planted from this size up (the rest: not_planted)
+
+
+@pytest.fixture(scope="module")
+def send_landing(tmp_path_factory) -> Path:
+    out = tmp_path_factory.mktemp("send") / "landing"
+    generate(out, accounts=SEND_ACCOUNTS, seed=SEED, end_date=END)
+    return out
+
+
+def test_small_datasets_record_unplanted_send_slot_segments(truth):
+    st = truth["send_time"]
+    assert st["min_messages"] == 30
+    for seg, n in st["not_planted"].items():
+        assert n < 2 * st["min_messages"] and seg not in st["slots"]
+
+
+def test_planted_send_slots_land_at_the_local_slot_of_each_recipient(send_landing):
+    from zoneinfo import ZoneInfo
+
+    from devtools.generate import send_time, vocab
+
+    truth = json.loads((send_landing / "_meta" / "ground_truth.json").read_text(encoding="utf-8"))
+    st = truth["send_time"]
+    slots = st["slots"]
+    assert set(slots) | set(st["not_planted"]) == set(vocab.INDUSTRIES) | {"unknown", "all"}
+    assert "all" in slots and len(slots) >= 18
+    assert len({(s["weekday"], s["local_hour"]) for k, s in slots.items() if k != "all"}) == len(slots) - 1
+    assert (slots["all"]["weekday"], slots["all"]["local_hour"]) == (slots["unknown"]["weekday"],
+                                                                     slots["unknown"]["local_hour"])
+    zones = send_time.load_zones()
+    contacts = [c for c in _latest_csv(send_landing, "crm/Contact").values()]
+    accounts = _latest_csv(send_landing, "crm/Account")
+    holders: dict[str, list[dict]] = {}
+    for c in contacts:
+        if c["Email"].strip():
+            holders.setdefault(normalise_email(c["Email"]), []).append(c)
+    campaign_segment = {c["email_campaign_id"]: seg for seg, s in slots.items() if seg != "all"
+                        for c in s["campaigns"]}
+    sent: dict[int, int] = {}
+    dst_zone_in_both_offsets = set()
+    for f in _files(send_landing, "marketing/email_events"):
+        for ev in _jsonl(f):
+            seg = campaign_segment.get(ev["emailCampaignId"])
+            if seg is None:
+                assert ev["emailCampaignId"] < send_time.FIRST_CAMPAIGN_ID
+                continue
+            if ev["type"] != "SENT":
+                continue
+            (contact,) = holders[normalise_email(ev["recipient"])]  # exactly one Contact holds it
+            acc = accounts[contact["AccountId"]]
+            assert contact["IsDeleted"] == "false" and acc["IsDeleted"] == "false"
+            assert (acc["Industry"] or "unknown") == seg
+            zone = send_time.zone_of(acc["BillingCountry"], zones)
+            local = dt.datetime.fromtimestamp(ev["created"] // 1000, dt.timezone.utc).astimezone(ZoneInfo(zone))
+            assert (local.isoweekday(), local.hour) == (slots[seg]["weekday"], slots[seg]["local_hour"])
+            if zone == "America/New_York":
+                dst_zone_in_both_offsets.add(local.utcoffset())
+            sent[ev["emailCampaignId"]] = sent.get(ev["emailCampaignId"], 0) + 1
+    for seg, s in slots.items():
+        if seg != "all":
+            assert s["messages"] >= 2 * st["min_messages"]
+            assert {c["email_campaign_id"]: c["messages"] for c in s["campaigns"]} == {
+                c["email_campaign_id"]: sent.get(c["email_campaign_id"], 0) for c in s["campaigns"]}
+    assert len(dst_zone_in_both_offsets) == 2  # summer and standard time both planted
+    # planted campaigns make no touches
+    planted = {str(cid) for cid in campaign_segment}
+    for f in _files(send_landing, "marketing/touches"):
+        for row in _csv_rows(f)[1]:
+            assert row["utm_campaign"].rsplit("-", 1)[-1] not in planted
+
+
+def test_planting_send_slots_leaves_every_other_file_unchanged(send_landing, tmp_path, monkeypatch):
+    from devtools.generate import send_time
+
+    monkeypatch.setattr(send_time.SendTimePlanter, "plant", lambda self, crm: None)
+    bare = tmp_path / "bare"
+    generate(bare, accounts=SEND_ACCOUNTS, seed=SEED, end_date=END)
+    a, b = _digest(send_landing), _digest(bare)
+    keep = {k for k in a if not k.startswith(("marketing/email_events/", "_meta/"))}
+    assert keep and {k: a[k] for k in keep} == {k: b[k] for k in keep if k in b}
+    ta, tb = (json.loads((d / "_meta" / "ground_truth.json").read_text(encoding="utf-8")) for d in (send_landing, bare))
+    for t in (ta, tb):
+        t.pop("send_time")
+        t["counts"]["records"].pop("marketing/email_events")
+    assert ta == tb

@@ -13,7 +13,7 @@ from pathlib import Path
 import numpy as np
 
 from orchestration.landing import contract
-from . import affinity, leakage_edges, people_quality, product, steward, truth
+from . import affinity, leakage_edges, people_quality, product, send_time, steward, truth
 from .billing import Billing
 from .crm import COLUMNS as CRM_COLUMNS
 from .crm import MONTH_SEASON, Crm
@@ -157,6 +157,9 @@ def _run(out: Path, clock: Clock, sinks: Sinks, accounts: int, seed: int, start:
 
     mkt = ctx.marketing
     mkt.email_events(accounts)
+    # planted best send slots: own random stream, email events only (metrics.md 11)
+    send_slots = send_time.SendTimePlanter(ctx, random.Random(f"{seed}|send_time"))
+    send_slots.plant(crm)
     mkt.ad_spend(scale_per_month_usd=accounts * 38.0, season=MONTH_SEASON)
     ctx.fx.write(sinks["finance/fx_rates"])
 
@@ -192,6 +195,7 @@ def _run(out: Path, clock: Clock, sinks: Sinks, accounts: int, seed: int, start:
     gt["dirt"]["leakage_reviews"] = leakage_reviews
     gt["product_affinity"] = affinity.truth(ctx.billing)
     gt["dirt"]["leakage_edges"] = leakage_edges.truth(crm)
+    gt["send_time"] = send_slots.truth()
     meta = out / "_meta"
     meta.mkdir(exist_ok=True)
     with open(meta / "ground_truth.json", "w", encoding="utf-8") as f:

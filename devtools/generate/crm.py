@@ -107,6 +107,8 @@ class Crm:
         self.domains_used: set[str] = set()
         self.emails_used: set[str] = set()
         self.account_companies: list[tuple] = []  # (company, account id)
+        self.account_recs: dict[str, Rec] = {}  # account id -> Rec (accounts with people; send_time.py)
+        self.contact_recs: list[Rec] = []  # every Contact in creation order (send_time.py)
         self.lead_companies: list[dict] = []
         self.counts = {"accounts": 0, "paying_accounts": 0}
         self._users()
@@ -532,6 +534,7 @@ class Crm:
                "LeadSource": lead_source, "HasOptedOutOfEmail": "false", "OwnerId": owner,
                "CreatedById": owner}
         rec = self.new("Contact", "003", t, row)
+        self.contact_recs.append(rec)
         self.people_recs.append({"key": self.person_key(email, rec.key), "object": "Contact", "id": rec.key,
                                  "created": t, "mql": None, "sql": None, "conv_opp": None,
                                  "lead_source": lead_source})
@@ -785,6 +788,7 @@ class Crm:
         acc = self.new("Account", "001", t_acc, acc_row)
         acc_id = acc.key
         self.account_companies.append((co, acc_id))
+        self.account_recs[acc_id] = acc
         self.counts["accounts"] += 1
         cur = co["currency"]
         contacts: list[tuple[str, int, bool]] = []

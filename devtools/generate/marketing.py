@@ -19,6 +19,8 @@ PAID_TEXT = {"google": ("Paid Search", "paid_search", "cpc", "google / cpc"),
              "facebook": ("Paid Social", "paid_social", "facebook / paid")}
 CPM = {"google_ads": 28.0, "bing_ads": 19.0, "linkedin_ads": 62.0, "meta_ads": 9.5}
 CTR = {"google_ads": 0.045, "bing_ads": 0.038, "linkedin_ads": 0.007, "meta_ads": 0.011}
+# the UTC hours the background email campaigns go out at (send_time.py plants around them)
+EMAIL_SEND_HOURS_UTC = (7, 9, 13, 14, 15, 16, 18)
 
 
 class Marketing:
@@ -175,7 +177,7 @@ class Marketing:
             for slot in range(2):
                 d0 = month_start(to_date(t))
                 day = rng.randrange(1, 27)
-                hour = rng.choice((7, 9, 13, 14, 15, 16, 18))
+                hour = rng.choice(EMAIL_SEND_HOURS_UTC)
                 ts = epoch(d0) + (day - 1) * DAY + hour * HOUR + rng.randrange(1800)
                 if ts > c.tend or ts < c.t0:
                     continue
