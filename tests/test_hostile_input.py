@@ -235,9 +235,11 @@ def test_a_limit_lowered_through_its_setting_rejects_a_file_naming_the_limit(tmp
 def test_dbt_gets_a_memory_limit_and_a_spill_folder_beside_the_working_database(tmp_path):
     from orchestration.settings import dbt_process_environment
 
-    profile = (PROJECT / "profiles.yml").read_text()
-    assert "memory_limit: \"{{ env_var('REVOPS_DBT_MEMORY_LIMIT'" in profile
-    assert "temp_directory: \"{{ env_var('REVOPS_DBT_TEMP_DIRECTORY'" in profile
+    import yaml
+
+    config = yaml.safe_load((PROJECT / "profiles.yml").read_text())["revops"]["outputs"]["default"]["config_options"]
+    assert config["memory_limit"].startswith("{{ env_var('REVOPS_DBT_MEMORY_LIMIT'")
+    assert config["temp_directory"].startswith("{{ env_var('REVOPS_DBT_TEMP_DIRECTORY'")
     import datetime as dt
 
     work = tmp_path / ".w.work" / "warehouse.duckdb"
@@ -246,10 +248,11 @@ def test_dbt_gets_a_memory_limit_and_a_spill_folder_beside_the_working_database(
     assert env["REVOPS_DBT_MEMORY_LIMIT"] == f"{512 << 20}B"
     assert env["REVOPS_DBT_TEMP_DIRECTORY"] == str(work.parent / "dbt.tmp")
     assert "REVOPS_DBT_MEMORY_LIMIT" not in os.environ
-    # what dbt's connection then runs with (dbt-duckdb SETs each entry of settings:)
-    con = duckdb.connect()
-    con.execute(f"set memory_limit = '{env['REVOPS_DBT_MEMORY_LIMIT']}'")
+    # what dbt's database is then opened with (dbt-duckdb passes config_options to duckdb.connect)
+    con = duckdb.connect(config={"memory_limit": env["REVOPS_DBT_MEMORY_LIMIT"],
+                                 "temp_directory": env["REVOPS_DBT_TEMP_DIRECTORY"]})
     assert con.execute("select current_setting('memory_limit')").fetchone()[0] == "512.0 MiB"
+    assert con.execute("select current_setting('temp_directory')").fetchone()[0] == str(work.parent / "dbt.tmp")
 
 
 # --- the shared build: every hostile file at once, at the default limits ------------------------------
