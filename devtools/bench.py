@@ -139,6 +139,61 @@ def fixed_cost(root: Path, accounts: int, as_of: str) -> list[dict]:
     return rows
 
 
+def hostile(root: Path, accounts: int, as_of: str, bomb_gib: float = 1.0) -> list[dict]:
+    """Peak memory of the whole process tree (dbt included, orchestration/peak_tree.py) of three
+    builds on fresh warehouses: (c) `accounts` generated accounts; (a) the same plus a gzip of
+    valid Account rows expanding to `bomb_gib` GiB; (b) that plus a gzip holding one field of
+    `bomb_gib` GiB (rejected at max_line_bytes). Written as tests/test_hostile_input.py writes them."""
+    import gzip
+
+    from orchestration.peak_tree import describe, measure_tree
+
+    base = root / f"landing-{accounts}"
+    if not base.exists():
+        measure([str(REVOPS), "generate", "--accounts", str(accounts), "--seed", "42", "--end-date", as_of,
+                 "--out", str(base)])
+    acc_dir = "crm/Account"
+    header = "Id,Name,CreatedDate\n"
+    rows_landing, field_landing = root / "landing-rows-bomb", root / "landing-rows-and-field-bomb"
+    for folder in (rows_landing, field_landing):
+        if not folder.exists():
+            shutil.copytree(base, folder)
+    # (a) valid rows: members of ~64 MiB (the same 1.1 M rows, Ids unique within a member)
+    body = "".join(f"0019{i:011d}AAA,Bench Company {i},2024-01-01T00:00:00.000Z\n" for i in range(1_100_000)).encode()
+    member = gzip.compress(body, compresslevel=6, mtime=0)
+    members = max(1, round(bomb_gib * 2**30 / len(body)))
+    for folder in (rows_landing, field_landing):
+        with open(folder / acc_dir / "2099-01-01_rows_bomb.csv.gz", "wb") as fh:
+            fh.write(gzip.compress(header.encode(), mtime=0))
+            for _ in range(members):
+                fh.write(member)
+    # (b) one field of bomb_gib GiB
+    piece = b"x" * (16 << 20)
+    with gzip.GzipFile(field_landing / acc_dir / "2099-01-02_field_bomb.csv.gz", "wb", compresslevel=1, mtime=0) as gz:
+        gz.write((header + '0019999999999999AAA,"').encode())
+        for _ in range(int(bomb_gib * 2**30) // len(piece)):
+            gz.write(piece)
+        gz.write(b'",2024-01-01T00:00:00.000Z\n')
+    print(f"valid-rows gzip: {members} members, {members * len(body) / 2**30:.2f} GiB, {members * 1_100_000:,} rows",
+          flush=True)
+    env = {k: v for k, v in os.environ.items() if not k.startswith("REVOPS_")}
+    env.setdefault("DAGSTER_HOME", str(root / "dagster_home"))
+    Path(env["DAGSTER_HOME"]).mkdir(parents=True, exist_ok=True)
+    rows = []
+    for name, folder in (("(c) generated only", base), ("(a) + 1 GiB gzip of valid rows", rows_landing),
+                         ("(b) + also a 1 GiB field", field_landing)):
+        wh = root / f"hostile-{folder.name}" / "warehouse.duckdb"
+        shutil.rmtree(wh.parent, ignore_errors=True)
+        cmd = [str(REVOPS), "build", "--landing", str(folder), "--warehouse", str(wh), "--as-of", as_of, "--quiet"]
+        m = measure_tree(cmd, env=env, stdout=subprocess.DEVNULL)
+        by = m["by_name"]
+        rows.append({"accounts": accounts, "step": f"build {name}", "seconds": round(m["wall"], 1),
+                     "peak_rss_mib": round(m["peak"] / 2**20), "exit": m["exit"],
+                     "revops_mib": round(by.get("revops", 0) / 2**20), "dbt_mib": round(by.get("dbt", 0) / 2**20)})
+        print(f"{name:<34} {describe(m)}", flush=True)
+    return rows
+
+
 def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(prog="bench")
     p.add_argument("--sizes", default="2000,20000", help="comma-separated account counts")
@@ -148,6 +203,9 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--ui", action="store_true", help="compare a build launched from the UI with the CLI's (first size)")
     p.add_argument("--fixed-cost", action="store_true",
                    help="compare an empty-landing build with a build of the first size")
+    p.add_argument("--hostile", action="store_true",
+                   help="peak tree memory of a build of the first size, plus a 1 GiB gzip of valid rows, plus a 1 GiB field")
+    p.add_argument("--bomb-gib", type=float, default=1.0, help="size of the --hostile files (GiB, expanded)")
     args = p.parse_args(argv)
     root = Path(args.keep) if args.keep else Path(tempfile.mkdtemp(prefix="revops-bench-"))
     rows = []
@@ -156,7 +214,9 @@ def main(argv: list[str] | None = None) -> int:
         rows += ui_vs_cli(root, sizes[0], args.as_of)
     if args.fixed_cost:
         rows += fixed_cost(root, sizes[0], args.as_of)
-    for n in ([] if args.ui or args.fixed_cost else sizes):
+    if args.hostile:
+        rows += hostile(root, sizes[0], args.as_of, args.bomb_gib)
+    for n in ([] if args.ui or args.fixed_cost or args.hostile else sizes):
         landing, wh = root / f"landing-{n}", root / f"wh-{n}" / "warehouse.duckdb"
         shutil.rmtree(landing, ignore_errors=True)
         shutil.rmtree(wh.parent, ignore_errors=True)

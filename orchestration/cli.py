@@ -54,6 +54,7 @@ def cmd_build(args: argparse.Namespace) -> int:
 
     try:
         dbt_vars = settings.default_dbt_vars()
+        sizes = settings.default_sizes()
     except settings.SettingError as exc:
         print(f"revops: {exc}", file=sys.stderr)
         return 2
@@ -71,7 +72,7 @@ def cmd_build(args: argparse.Namespace) -> int:
             print(f"revops: {problem}", file=sys.stderr)
         return 2
     return run_build(landing, warehouse, as_of, strict=args.strict, wait=args.wait, quiet=args.quiet,
-                     dbt_vars=dbt_vars, export_parquet=export)
+                     dbt_vars=dbt_vars, export_parquet=export, sizes=sizes)
 
 
 def cmd_kpis(args: argparse.Namespace) -> int:

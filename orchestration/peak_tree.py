@@ -42,16 +42,11 @@ def _tree(root: int) -> dict[int, tuple[str, int]]:
     return tree
 
 
-def main(argv: list[str] | None = None) -> int:
-    p = argparse.ArgumentParser(prog="peak_tree", description=__doc__.splitlines()[0])
-    p.add_argument("--interval", type=float, default=0.2)
-    p.add_argument("cmd", nargs=argparse.REMAINDER)
-    args = p.parse_args(argv)
-    cmd = args.cmd[1:] if args.cmd[:1] == ["--"] else args.cmd
-    if not cmd:
-        p.error("no command given")
+def measure_tree(cmd: list[str], interval: float = 0.2, **popen) -> dict:
+    """Run ``cmd``: its exit code, wall seconds, the peak of the summed RSS of its tree (bytes,
+    and when), and the peak RSS of each process name."""
     t0 = time.perf_counter()
-    proc = subprocess.Popen(cmd)
+    proc = subprocess.Popen(cmd, **popen)
     peak, peak_at, by_name = 0, 0.0, {}
     while proc.poll() is None:
         tree = _tree(proc.pid)
@@ -60,13 +55,28 @@ def main(argv: list[str] | None = None) -> int:
             peak, peak_at = total, time.perf_counter() - t0
         for name, rss in tree.values():
             by_name[name] = max(by_name.get(name, 0), rss)
-        time.sleep(args.interval)
-    wall = time.perf_counter() - t0
-    print(f"peak_tree: exit {proc.returncode}, wall {wall:.1f} s, peak tree RSS {peak / 2**20:,.0f} MiB "
-          f"(at {peak_at:.1f} s); per process name: "
-          + ", ".join(f"{n} {v / 2**20:,.0f} MiB" for n, v in sorted(by_name.items(), key=lambda kv: -kv[1])),
-          file=sys.stderr)
-    return proc.returncode
+        time.sleep(interval)
+    return {"exit": proc.returncode, "wall": time.perf_counter() - t0, "peak": peak, "peak_at": peak_at,
+            "by_name": by_name}
+
+
+def describe(m: dict) -> str:
+    return (f"exit {m['exit']}, wall {m['wall']:.1f} s, peak tree RSS {m['peak'] / 2**20:,.0f} MiB "
+            f"(at {m['peak_at']:.1f} s); per process name: "
+            + ", ".join(f"{n} {v / 2**20:,.0f} MiB" for n, v in sorted(m["by_name"].items(), key=lambda kv: -kv[1])))
+
+
+def main(argv: list[str] | None = None) -> int:
+    p = argparse.ArgumentParser(prog="peak_tree", description=__doc__.splitlines()[0])
+    p.add_argument("--interval", type=float, default=0.2)
+    p.add_argument("cmd", nargs=argparse.REMAINDER)
+    args = p.parse_args(argv)
+    cmd = args.cmd[1:] if args.cmd[:1] == ["--"] else args.cmd
+    if not cmd:
+        p.error("no command given")
+    m = measure_tree(cmd, args.interval)
+    print(f"peak_tree: {describe(m)}", file=sys.stderr)
+    return m["exit"]
 
 
 if __name__ == "__main__":

@@ -25,6 +25,7 @@ from .dbt_child import wrapper_path
 from .project import dbt_project
 
 SETTINGS_KEY = "settings"
+_SIZES = settings.default_sizes()
 
 
 class RevopsSettings(ConfigurableResource):
@@ -47,6 +48,23 @@ class RevopsSettings(ConfigurableResource):
     export_parquet: str = Field(default=settings.default_export_parquet(),
                                 description="After publishing, also write every mart as <folder>/<table>.parquet; "
                                             "empty: no export.")
+    # The read limits (landing/limits.py) and dbt's memory, in bytes: environment (settings.py), else
+    # the documented defaults, far beyond any real export.
+    max_decompressed_bytes: int = Field(default=_SIZES["max_decompressed_bytes"],
+                                        description="Bytes one landing file may expand to (after gzip); a file past "
+                                                    "it is rejected. Default 32 GiB.")
+    max_line_bytes: int = Field(default=_SIZES["max_line_bytes"],
+                                description="Bytes of one line, CSV record or JSON Lines record; a file holding a "
+                                            "longer one is rejected. Default 256 MiB.")
+    max_field_bytes: int = Field(default=_SIZES["max_field_bytes"],
+                                 description="Bytes of one field (CSV value, Parquet text value); a file holding a "
+                                             "longer one is rejected. Default 128 MiB.")
+    loader_memory_bytes: int = Field(default=_SIZES["loader_memory_bytes"],
+                                     description="DuckDB memory while loading a file; beyond it DuckDB spills to "
+                                                 "disk beside the working database. Default 2 GiB.")
+    dbt_memory_bytes: int = Field(default=_SIZES["dbt_memory_bytes"],
+                                  description="DuckDB memory of dbt's connection; beyond it DuckDB spills to disk "
+                                              "beside the working database. Default 2 GiB.")
 
     _as_of: dt.date | None = PrivateAttr(default=None)
 
@@ -65,6 +83,15 @@ class RevopsSettings(ConfigurableResource):
             self._as_of = settings.parse_as_of(self.as_of_date)
         return self._as_of
 
+    def size_values(self) -> dict[str, int]:
+        return {name: getattr(self, name) for name in settings.ENV_SIZES}
+
+    def read_limits(self):
+        from .landing.limits import ReadLimits
+
+        return ReadLimits(self.max_decompressed_bytes, self.max_line_bytes, self.max_field_bytes,
+                          self.loader_memory_bytes)
+
     def export_parquet_path(self) -> Path | None:
         return Path(self.export_parquet).resolve() if self.export_parquet else None
 
@@ -81,7 +108,7 @@ class RevopsSettings(ConfigurableResource):
         from .validation import validate_dbt_vars
 
         problems = settings.path_problems(self.landing_path(), self.warehouse_path()) + [
-            f"dbt_vars: {p}" for p in validate_dbt_vars(self.dbt_vars)]
+            f"dbt_vars: {p}" for p in validate_dbt_vars(self.dbt_vars)] + settings.size_problems(self.size_values())
         if problems:
             raise Failure(description="; ".join(problems))
         # The CLI takes the lock before it starts the run (to refuse at once with a clear message);

@@ -10,6 +10,11 @@ by the schedule and the sensor are the ones computed here, from these variables:
 | ``REVOPS_WAREHOUSE`` | the published DuckDB file readers open | ``data/warehouse.duckdb`` |
 | ``REVOPS_DBT_VARS`` | extra dbt vars, a JSON object | ``{}`` |
 | ``REVOPS_EXPORT_PARQUET`` | also write every mart as Parquet into this folder | none |
+| ``REVOPS_MAX_DECOMPRESSED_BYTES`` | bytes one landing file may expand to (after gzip) | ``32GiB`` |
+| ``REVOPS_MAX_LINE_BYTES`` | bytes of one line / CSV record / JSON Lines record | ``256MiB`` |
+| ``REVOPS_MAX_FIELD_BYTES`` | bytes of one field (CSV value, Parquet text value) | ``128MiB`` |
+| ``REVOPS_LOADER_MEMORY_BYTES`` | DuckDB memory while loading a file (spills beyond) | ``2GiB`` |
+| ``REVOPS_DBT_MEMORY_BYTES`` | DuckDB memory of dbt's connection (spills beyond) | ``2GiB`` |
 | ``DAGSTER_HOME`` | Dagster's instance (run history, schedules, sensors) | ``data/dagster_home`` |
 | ``REVOPS_EXPECTATIONS_DIR`` | another folder of expectation suites (tests) | ``expectations/`` |
 | ``REVOPS_FAULT_POINT`` | tests only: kill the build at a named point | none |
@@ -21,7 +26,10 @@ import contextlib
 import datetime as dt
 import json
 import os
+import re
 from pathlib import Path
+
+from .landing.limits import DEFAULT_LIMITS, GiB, MiB, size
 
 PROJECT_DIR = Path(__file__).resolve().parents[1]
 DATA_DIR = PROJECT_DIR / "data"
@@ -37,6 +45,24 @@ ENV_EXPORT_PARQUET = "REVOPS_EXPORT_PARQUET"
 ENV_EXPECTATIONS_DIR = "REVOPS_EXPECTATIONS_DIR"
 ENV_FAULT_POINT = "REVOPS_FAULT_POINT"
 ENV_DAGSTER_HOME = "DAGSTER_HOME"
+# The read limits (landing/limits.py) and dbt's memory: RevopsSettings field -> variable. Sizes are
+# bytes, written as a whole number or with a unit: 268435456, 256MiB, 2GB (KB/MB/GB/TB are
+# powers of 1000, KiB/MiB/GiB/TiB of 1024).
+ENV_SIZES = {
+    "max_decompressed_bytes": "REVOPS_MAX_DECOMPRESSED_BYTES",
+    "max_line_bytes": "REVOPS_MAX_LINE_BYTES",
+    "max_field_bytes": "REVOPS_MAX_FIELD_BYTES",
+    "loader_memory_bytes": "REVOPS_LOADER_MEMORY_BYTES",
+    "dbt_memory_bytes": "REVOPS_DBT_MEMORY_BYTES",
+}
+DEFAULT_DBT_MEMORY_BYTES = 2 * GiB
+# The smallest value of each that can work: DuckDB needs some memory to run at all, and a
+# limit of a few bytes would reject every file.
+SIZE_MINIMUM = {"max_decompressed_bytes": 1024, "max_line_bytes": 1024, "max_field_bytes": 1024,
+                "loader_memory_bytes": 64 * MiB, "dbt_memory_bytes": 64 * MiB}
+# Read by profiles.yml (``settings:`` of dbt's DuckDB connection), set by dbt_process_environment.
+ENV_DBT_MEMORY_LIMIT = "REVOPS_DBT_MEMORY_LIMIT"
+ENV_DBT_TEMP_DIRECTORY = "REVOPS_DBT_TEMP_DIRECTORY"
 # Read by the dbt project (macros/parsing.sql, as_of_date()): as_of_date reaches dbt through the
 # environment of its process rather than --vars, because changing --vars makes dbt re-parse the
 # whole project on every build.
@@ -73,6 +99,46 @@ def default_dbt_vars() -> dict:
 def default_export_parquet() -> str:
     v = _env(ENV_EXPORT_PARQUET)
     return str(Path(v).resolve()) if v else ""
+
+
+_UNITS = {"": 1, "b": 1, "kb": 1000, "mb": 1000**2, "gb": 1000**3, "tb": 1000**4,
+          "kib": 1 << 10, "mib": 1 << 20, "gib": 1 << 30, "tib": 1 << 40}
+
+
+def size_expected(name: str) -> str:
+    return (f"a size in bytes of at least {size(SIZE_MINIMUM[name])}, written as a whole number or with a unit "
+            "(e.g. 268435456, 256MiB, 2GB)")
+
+
+def parse_size(text: str, name: str, setting: str) -> int:
+    """A size setting (``ENV_SIZES``) given as text: bytes, or a number with a unit."""
+    m = re.fullmatch(r"\s*(\d+)\s*([KMGT]i?B|B)?\s*", text, re.IGNORECASE)
+    value = int(m.group(1)) * _UNITS[(m.group(2) or "").lower()] if m else None
+    if value is None or value < SIZE_MINIMUM[name]:
+        raise SettingError(f"{setting} = {text!r}: expected {size_expected(name)}")
+    return value
+
+
+def size_problems(values: dict) -> list[str]:
+    """What is wrong with size settings given as numbers (RevopsSettings fields), one message each."""
+    problems = []
+    for name, value in values.items():
+        if not isinstance(value, int) or isinstance(value, bool) or value < SIZE_MINIMUM[name]:
+            problems.append(f"{name} = {value!r}: expected a whole number of bytes of at least {size(SIZE_MINIMUM[name])}")
+    return problems
+
+
+def default_sizes() -> dict[str, int]:
+    """The read limits and dbt's memory: the environment's values, else the project's defaults
+    (SettingError naming the variable when one is malformed)."""
+    out = {}
+    for name, var in ENV_SIZES.items():
+        v = _env(var)
+        if v is not None:
+            out[name] = parse_size(v, name, var)
+        else:
+            out[name] = DEFAULT_DBT_MEMORY_BYTES if name == "dbt_memory_bytes" else getattr(DEFAULT_LIMITS, name)
+    return out
 
 
 def dagster_home() -> Path:
@@ -145,18 +211,25 @@ def path_problems(landing: Path, warehouse: Path) -> list[str]:
 
 
 @contextlib.contextmanager
-def dbt_process_environment(as_of: dt.date):
+def dbt_process_environment(as_of: dt.date, memory_bytes: int = DEFAULT_DBT_MEMORY_BYTES,
+                            work_db: Path | None = None):
     """The environment a dbt subprocess inherits while it is started (dagster-dbt copies
-    ``os.environ`` when it launches dbt)."""
-    old = os.environ.get(ENV_DBT_AS_OF)
-    os.environ[ENV_DBT_AS_OF] = as_of.isoformat()
+    ``os.environ`` when it launches dbt): the as-of date, and the memory limit and temporary
+    folder of dbt's DuckDB connection (profiles.yml), so a big table spills beside the working
+    database instead of growing dbt without bound."""
+    values = {ENV_DBT_AS_OF: as_of.isoformat(), ENV_DBT_MEMORY_LIMIT: f"{int(memory_bytes)}B"}
+    if work_db is not None:
+        values[ENV_DBT_TEMP_DIRECTORY] = str(work_db.parent / "dbt.tmp")
+    old = {name: os.environ.get(name) for name in values}
+    os.environ.update(values)
     try:
         yield
     finally:
-        if old is None:
-            os.environ.pop(ENV_DBT_AS_OF, None)
-        else:
-            os.environ[ENV_DBT_AS_OF] = old
+        for name, value in old.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value
 
 
 _NO_TELEMETRY = {"GX_ANALYTICS_ENABLED": "false", "DBT_SEND_ANONYMOUS_USAGE_STATS": "false",

@@ -44,13 +44,13 @@ def describe_rejections(obj: contract.LandingObject, current: list[tuple], sampl
 
 
 def _ingest_one(context: AssetExecutionContext, con, obj: contract.LandingObject, todo: list, warnings: list[str],
-                strict: bool):
+                strict: bool, limits):
     """Load one object's files; the events for its asset and check, and the strict-mode report."""
     key = raw_key(obj.table)
     for w in warnings:
         if w.startswith(obj.folder + "/"):
             context.log.warning(w)
-    result = loader.load_object(con, obj.table, todo, context.run_id)
+    result = loader.load_object(con, obj.table, todo, context.run_id, limits)
     total_rows = con.execute(f"select count(*) from raw.{obj.table}").fetchone()[0]
     current, samples = loader.rejection_summary(con, obj, [f.relpath for f in todo])
     new_files = [f for f in result.files if f.status != "unchanged"]
@@ -122,13 +122,14 @@ def ingest_landing(context: AssetExecutionContext, settings: RevopsSettings):
     found = files.discover(settings.landing_path())
     selected = context.selected_asset_keys
     strict_failures = []
-    con = loader.connect(settings.work_db_path())
+    limits = settings.read_limits()
+    con = loader.connect(settings.work_db_path(), limits)
     try:
         for obj in contract.OBJECTS:
             if raw_key(obj.table) not in selected:
                 continue
             events, strict_report = _ingest_one(context, con, obj, found.files.get(obj.table, []), found.warnings,
-                                                settings.strict)
+                                                settings.strict, limits)
             yield from events
             if strict_report:
                 strict_failures.append(strict_report)

@@ -234,7 +234,8 @@ def open_file(lf: LandingFile, want: str, limits: ReadLimits = DEFAULT_LIMITS) -
     raise FileRejected(f"unsupported format {lf.path.name}")
 
 
-CHUNK_BYTES = 8 << 20
+CHUNK_BYTES = 2 << 20  # read this much at a time (gzip holds about three times this while it reads)
+LONG_LINE_BYTES = 4 << 20  # a line longer than this is only buffered after scan() has checked the file
 
 
 def open_binary(lf: LandingFile):
@@ -268,9 +269,12 @@ class _Text:
     of the bad byte are worked out for the message. Lines are counted by "\n" (a byte 0x0A never
     occurs inside a multi-byte UTF-8 sequence). Lines holding a NUL character are remembered.
 
-    The limits are enforced here: the decompressed size as bytes arrive, a line without an end
-    as soon as it outgrows max_line_bytes (so at most one line of that size is ever buffered),
-    and in ``lines()`` the size of a CSV record, which the CSV reader resets after each record."""
+    The limits are enforced here: the decompressed size as bytes arrive; a line without an end
+    as soon as it outgrows max_line_bytes; and in ``lines()`` the size of a CSV record, which the
+    CSV reader resets after each record. A line is only buffered whole once it is known to fit:
+    when one outgrows ``LONG_LINE_BYTES``, ``scan()`` first checks every line of the file in
+    bounded memory, so rejecting a line of any length costs about ``LONG_LINE_BYTES``, not the
+    limit (a valid long line is still held whole: the CSV and JSON parsers need it)."""
 
     def __init__(self, lf: LandingFile, limits: ReadLimits):
         self.lf = lf
@@ -279,6 +283,7 @@ class _Text:
         self.read_bytes = 0  # bytes handed out so far (batches end by size as well as by count)
         self.pending = 0  # characters of the record being read; the CSV reader sets it to 0 after each record
         self.pending_line = 1
+        self.checked = False  # every line is known to be within max_line_bytes (scan() passed)
 
     def chunks(self) -> Iterator[tuple[int, str]]:
         """(number of the chunk's first line, text)."""
@@ -287,6 +292,7 @@ class _Text:
         fh = open_binary(lf)
         line_no, first, buf = 1, True, bytearray()
         total, next_say = 0, PROGRESS_BYTES
+        checked = self.checked
         with fh:
             while True:
                 try:
@@ -308,6 +314,12 @@ class _Text:
                     if cut == 0:
                         if len(buf) > lim.max_line_bytes:
                             raise _too_long(lim, line_no)
+                        if len(buf) > LONG_LINE_BYTES and not checked:
+                            # A long line: before holding more of it, one pass over the whole file
+                            # (keeping nothing) proves every line within the limits, else rejects
+                            # the file; so a line past the limit never grows this buffer.
+                            scan(lf, lim)
+                            checked = True
                         continue  # a line longer than a chunk: read on
                     data = bytes(buf[:cut])
                     del buf[:cut]
@@ -534,15 +546,18 @@ def _rows_as_json(reader: Reader) -> Reader:
 class Scan:
     lines: int  # physical lines (a last line without a line end counts)
     long_lines: bool  # some line is longer than max_field_bytes, so a field might be
+    nul: bool = False  # some line holds a NUL byte (DuckDB's reader must not take the file)
 
 
 def scan(lf: LandingFile, limits: ReadLimits = DEFAULT_LIMITS) -> Scan | None:
-    """One pass over the file's bytes, in bounded memory, for DuckDB's CSV reader: it enforces
-    max_decompressed_bytes and max_line_bytes (FileRejected), counts lines and tells whether a
-    field could be past max_field_bytes. None when the file holds a NUL byte or cannot be read
-    (the Python reader words those problems)."""
+    """One pass over the file's bytes, in bounded memory (a chunk, whatever the lines): it
+    enforces max_decompressed_bytes and max_line_bytes (FileRejected), counts lines and tells
+    whether a field could be past max_field_bytes or a line holds a NUL byte. Used before DuckDB's
+    CSV reader, which knows nothing of the limits, and by the Python reader before it buffers a
+    long line. None when the file cannot be read to its end (the Python reader words that; every
+    line before the fault was checked)."""
     long_at = min(limits.max_field_bytes, limits.max_line_bytes)
-    lines, total, run, long_lines = 0, 0, 0, False  # run: bytes since the last line end
+    lines, total, run, long_lines, nul = 0, 0, 0, False, False  # run: bytes since the last line end
     next_say = PROGRESS_BYTES
     try:
         with open_binary(lf) as fh:
@@ -553,8 +568,7 @@ def scan(lf: LandingFile, limits: ReadLimits = DEFAULT_LIMITS) -> Scan | None:
                 if total >= next_say:
                     say(f"ingest {lf.relpath}: {size(total)} checked, at line {lines:,}")
                     next_say += PROGRESS_BYTES
-                if b"\x00" in block:
-                    return None
+                nul = nul or b"\x00" in block
                 first = block.find(b"\n")
                 if first < 0:
                     run += len(block)
@@ -577,7 +591,7 @@ def scan(lf: LandingFile, limits: ReadLimits = DEFAULT_LIMITS) -> Scan | None:
         return None
     if run > limits.max_line_bytes:  # a last line without a line end
         raise _too_long(limits, lines + 1)
-    return Scan(lines + (1 if run else 0), long_lines or run > long_at)
+    return Scan(lines + (1 if run else 0), long_lines or run > long_at, nul)
 
 
 PARQUET_NESTED = ("struct", "list", "large_list", "fixed_size_list", "map", "union", "list_view", "large_list_view")

@@ -5,7 +5,8 @@ every reader streams and stops at these limits. The defaults are far beyond anyt
 export holds (the largest extract of the 20,000-account sample is under 100 MB; the awkward
 inputs the project must keep accepting are a 50 MB field and a 100 MB JSON line). A file past a
 limit is rejected whole (``audit.load_log`` status ``rejected``, the message naming the limit and
-the line) and the rest of the build goes on. See docs/decisions.md ("Read limits").
+the line) and the rest of the build goes on. They are settings (settings.py ``ENV_SIZES``,
+``RevopsSettings``). See docs/decisions.md ("Read limits").
 """
 
 from __future__ import annotations
@@ -22,7 +23,9 @@ class ReadLimits:
     # reading, so a bomb is stopped at the limit, not after.
     max_decompressed_bytes: int = 32 * GiB
     # Bytes of one physical line, of one CSV record (which may span lines inside quotes) and of
-    # one JSON Lines record. Memory while reading is a small multiple of this.
+    # one JSON Lines record. A valid line is held whole while it is parsed (a few times its size);
+    # a line past the limit is rejected by a first pass that keeps nothing (files.scan), so
+    # rejecting it costs a few MiB whatever the limit.
     max_line_bytes: int = 256 * MiB
     # One field: a CSV value (counted in characters, which never exceed its bytes) or a Parquet
     # text/binary value (bytes).

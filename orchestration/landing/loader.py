@@ -346,7 +346,7 @@ def _stage_csv_fast(con: duckdb.DuckDBPyConnection, lf: LandingFile, width: int,
     if not _duckdb_can_open(lf.path):
         return None
     found = scan(lf, limits)
-    if found is None or found.lines < 2 or found.long_lines:
+    if found is None or found.lines < 2 or found.long_lines or found.nul:
         return None
     lines = found.lines
     cols = "{" + ", ".join(f"'c{i}': 'VARCHAR'" for i in range(width)) + "}"
