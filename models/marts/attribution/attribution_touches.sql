@@ -39,8 +39,9 @@ weighted as (
     from touches
     union all
     select opportunity_id, touch_id, channel, 'time_decay',
-        -- the total as an exact decimal: a double sum depends on the order rows arrive in
-        decay_raw / cast(sum(cast(decay_raw as decimal(38, 18))) over (partition by opportunity_id) as double)
+        -- the total added in touch order: a double sum depends on the order rows arrive in
+        decay_raw / sum(decay_raw) over (partition by opportunity_id order by touch_rank
+                                         rows between unbounded preceding and unbounded following)
     from decay
 ),
 
