@@ -93,6 +93,19 @@ def cmd_ui(args: argparse.Namespace) -> int:
 
     warehouse = Path(args.warehouse).resolve() if args.warehouse else settings.default_warehouse()
     landing = Path(args.landing).resolve() if args.landing else None
+    # The UI's code location reads the same settings when it loads: check them here, so a bad
+    # value is one line and exit 2, not a code location that fails to load.
+    from .validation import validate_dbt_vars
+
+    try:
+        problems = [f"{settings.ENV_DBT_VARS}: {p}" for p in validate_dbt_vars(settings.default_dbt_vars())]
+        settings.default_sizes()
+    except settings.SettingError as exc:
+        problems = [str(exc)]
+    if problems:
+        for problem in problems:
+            print(f"revops: {problem}", file=sys.stderr)
+        return 2
     home = prepare_home()
     prepare_manifest()
     ensure_work_db(settings.work_db_for(warehouse))

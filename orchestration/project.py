@@ -12,7 +12,7 @@ from pathlib import Path
 from dagster_dbt import DbtProject
 
 from .dbt_child import wrapper_path
-from .settings import PROJECT_DIR
+from .settings import PROJECT_DIR, dbt_parse_environment
 
 dbt_project = DbtProject(project_dir=PROJECT_DIR, profiles_dir=PROJECT_DIR)
 MANIFEST = Path(dbt_project.manifest_path)
@@ -40,7 +40,7 @@ def prepare_manifest(force: bool = False) -> Path:
         dbt = wrapper_path()  # a dbt that dies with this process (dbt_child.py)
         proc = subprocess.run(
             [str(dbt), "parse", "--quiet", "--project-dir", str(PROJECT_DIR), "--profiles-dir", str(PROJECT_DIR)],
-            cwd=PROJECT_DIR, capture_output=True, text=True,
+            cwd=PROJECT_DIR, capture_output=True, text=True, env=dbt_parse_environment(),
         )
         if proc.returncode != 0:
             raise RuntimeError(f"dbt parse failed:\n{proc.stdout}\n{proc.stderr}")

@@ -62,7 +62,6 @@ SIZE_MINIMUM = {"max_decompressed_bytes": 1024, "max_line_bytes": 1024, "max_fie
                 "loader_memory_bytes": 64 * MiB, "dbt_memory_bytes": 64 * MiB}
 # Read by profiles.yml (``settings:`` of dbt's DuckDB connection), set by dbt_process_environment.
 ENV_DBT_MEMORY_LIMIT = "REVOPS_DBT_MEMORY_LIMIT"
-ENV_DBT_TEMP_DIRECTORY = "REVOPS_DBT_TEMP_DIRECTORY"
 # Read by the dbt project (macros/parsing.sql, as_of_date()): as_of_date reaches dbt through the
 # environment of its process rather than --vars, because changing --vars makes dbt re-parse the
 # whole project on every build.
@@ -210,16 +209,25 @@ def path_problems(landing: Path, warehouse: Path) -> list[str]:
     return problems
 
 
+def dbt_memory_limit(memory_bytes: int) -> str:
+    """The memory_limit of dbt's DuckDB as profiles.yml receives it (its default is this value of
+    DEFAULT_DBT_MEMORY_BYTES: a dbt parse and a build must see the same profile)."""
+    return f"{int(memory_bytes)}B"
+
+
+def dbt_parse_environment() -> dict[str, str]:
+    """The environment of the `dbt parse` that prepares the manifest: the profile as a build
+    renders it, so the build reuses that parse instead of starting over."""
+    return {**os.environ, ENV_DBT_MEMORY_LIMIT: dbt_memory_limit(default_sizes()["dbt_memory_bytes"])}
+
+
 @contextlib.contextmanager
-def dbt_process_environment(as_of: dt.date, memory_bytes: int = DEFAULT_DBT_MEMORY_BYTES,
-                            work_db: Path | None = None):
+def dbt_process_environment(as_of: dt.date, memory_bytes: int = DEFAULT_DBT_MEMORY_BYTES):
     """The environment a dbt subprocess inherits while it is started (dagster-dbt copies
-    ``os.environ`` when it launches dbt): the as-of date, and the memory limit and temporary
-    folder of dbt's DuckDB connection (profiles.yml), so a big table spills beside the working
-    database instead of growing dbt without bound."""
-    values = {ENV_DBT_AS_OF: as_of.isoformat(), ENV_DBT_MEMORY_LIMIT: f"{int(memory_bytes)}B"}
-    if work_db is not None:
-        values[ENV_DBT_TEMP_DIRECTORY] = str(work_db.parent / "dbt.tmp")
+    ``os.environ`` when it launches dbt): the as-of date, and the memory limit of dbt's DuckDB
+    connection (profiles.yml), so a big table spills to the working database's folder instead of
+    growing dbt without bound."""
+    values = {ENV_DBT_AS_OF: as_of.isoformat(), ENV_DBT_MEMORY_LIMIT: dbt_memory_limit(memory_bytes)}
     old = {name: os.environ.get(name) for name in values}
     os.environ.update(values)
     try:

@@ -213,6 +213,20 @@ def test_read_limits_are_settings_checked_before_any_work(tmp_path):
         assert not wh.parent.exists(), "nothing was started"
 
 
+def test_revops_ui_checks_the_settings_before_starting(tmp_path):
+    """The UI's code location reads the same settings: `revops ui` refuses a bad one at once (exit
+    2, one line) instead of starting a webserver whose code location cannot load."""
+    for env, expected in (({"REVOPS_MAX_LINE_BYTES": "lots"}, "revops: REVOPS_MAX_LINE_BYTES = 'lots': expected a size"),
+                          ({"REVOPS_DBT_VARS": '{"gross_margin": "x"}'},
+                           'revops: REVOPS_DBT_VARS: dbt var gross_margin is "x"; expected a number from 0 to 1')):
+        proc = run_cli("ui", "--port", "3999", env={**env, "DAGSTER_HOME": str(tmp_path / "home")}, check=False,
+                       timeout=60)
+        assert proc.returncode == 2, (env, proc.stdout[-2000:], proc.stderr[-2000:])
+        lines = proc.stderr.strip().splitlines()
+        assert len(lines) == 1 and lines[0].startswith(expected), lines
+        assert "Dagster UI" not in proc.stdout
+
+
 def test_a_limit_lowered_through_its_setting_rejects_a_file_naming_the_limit(tmp_path):
     """REVOPS_MAX_LINE_BYTES reaches the loader of a real build: the long line's file is rejected
     naming the limit and the line, the rest is built and published."""
@@ -233,26 +247,41 @@ def test_a_limit_lowered_through_its_setting_rejects_a_file_naming_the_limit(tmp
 
 
 def test_dbt_gets_a_memory_limit_and_a_spill_folder_beside_the_working_database(tmp_path):
+    """dbt's DuckDB is opened with the dbt_memory_bytes limit and spills into the working
+    database's folder (the fixed link target/work, so the profile never changes between builds of
+    different warehouses and dbt keeps its partial parse)."""
     from orchestration.settings import dbt_process_environment
 
+    import datetime as dt
     import yaml
 
-    config = yaml.safe_load((PROJECT / "profiles.yml").read_text())["revops"]["outputs"]["default"]["config_options"]
+    output = yaml.safe_load((PROJECT / "profiles.yml").read_text())["revops"]["outputs"]["default"]
+    config = output["config_options"]
     assert config["memory_limit"].startswith("{{ env_var('REVOPS_DBT_MEMORY_LIMIT'")
-    assert config["temp_directory"].startswith("{{ env_var('REVOPS_DBT_TEMP_DIRECTORY'")
-    import datetime as dt
-
-    work = tmp_path / ".w.work" / "warehouse.duckdb"
-    with dbt_process_environment(dt.date(2025, 6, 30), 512 << 20, work):
+    assert output["path"] == "target/work/warehouse.duckdb"
+    assert config["temp_directory"] == "target/work/dbt.tmp"
+    with dbt_process_environment(dt.date(2025, 6, 30), 512 << 20):
         env = dict(os.environ)
     assert env["REVOPS_DBT_MEMORY_LIMIT"] == f"{512 << 20}B"
-    assert env["REVOPS_DBT_TEMP_DIRECTORY"] == str(work.parent / "dbt.tmp")
     assert "REVOPS_DBT_MEMORY_LIMIT" not in os.environ
     # what dbt's database is then opened with (dbt-duckdb passes config_options to duckdb.connect)
     con = duckdb.connect(config={"memory_limit": env["REVOPS_DBT_MEMORY_LIMIT"],
-                                 "temp_directory": env["REVOPS_DBT_TEMP_DIRECTORY"]})
+                                 "temp_directory": str(tmp_path / config["temp_directory"])})
     assert con.execute("select current_setting('memory_limit')").fetchone()[0] == "512.0 MiB"
-    assert con.execute("select current_setting('temp_directory')").fetchone()[0] == str(work.parent / "dbt.tmp")
+
+
+def test_builds_of_two_warehouses_keep_dbts_partial_parse(tmp_path):
+    """The profile does not depend on the warehouse: after a build of one warehouse, a build of
+    another re-parses at most the files that read the as-of date, never the whole project."""
+    landing = tmp_path / "landing"
+    (landing / A).mkdir(parents=True)
+    (landing / A / "2024-01-01_valid.csv").write_text(HEADER + row(1))
+    for name in ("one", "two"):
+        run_cli("build", "--landing", str(landing), "--warehouse", str(tmp_path / name / "w.duckdb"), "--as-of", AS_OF,
+                "--quiet")
+    logs = sorted((PROJECT / "target").glob("revops_dbt_assets-*/dbt.log"), key=lambda p: p.stat().st_mtime)
+    text = logs[-1].read_text()
+    assert "Unable to do partial parsing" not in text, [l for l in text.splitlines() if "partial pars" in l][:3]
 
 
 # --- the shared build: every hostile file at once, at the default limits ------------------------------

@@ -51,7 +51,7 @@ def revops_dbt_assets(context: AssetExecutionContext, dbt: DbtCliResource, setti
     quiet = in_cli()
     with dbt_points_at(settings.work_db_path()), open(os.devnull, "w") as devnull, \
             (contextlib.redirect_stdout(devnull) if quiet else contextlib.nullcontext()):
-        with dbt_process_environment(settings.as_of(), settings.dbt_memory_bytes, settings.work_db_path()):
+        with dbt_process_environment(settings.as_of(), settings.dbt_memory_bytes):
             invocation = dbt.cli(args, context=context, raise_on_error=False)
         events = list(invocation.stream())
     run_results = invocation.get_artifact("run_results.json")
