@@ -270,18 +270,28 @@ def test_dbt_gets_a_memory_limit_and_a_spill_folder_beside_the_working_database(
     assert con.execute("select current_setting('memory_limit')").fetchone()[0] == "512.0 MiB"
 
 
-def test_builds_of_two_warehouses_keep_dbts_partial_parse(tmp_path):
-    """The profile does not depend on the warehouse: after a build of one warehouse, a build of
-    another re-parses at most the files that read the as-of date, never the whole project."""
-    landing = tmp_path / "landing"
-    (landing / A).mkdir(parents=True)
-    (landing / A / "2024-01-01_valid.csv").write_text(HEADER + row(1))
-    for name in ("one", "two"):
-        run_cli("build", "--landing", str(landing), "--warehouse", str(tmp_path / name / "w.duckdb"), "--as-of", AS_OF,
-                "--quiet")
-    logs = sorted((PROJECT / "target").glob("revops_dbt_assets-*/dbt.log"), key=lambda p: p.stat().st_mtime)
-    text = logs[-1].read_text()
-    assert "Unable to do partial parsing" not in text, [l for l in text.splitlines() if "partial pars" in l][:3]
+def test_the_dbt_profile_is_the_same_for_the_parse_and_every_build():
+    """dbt hashes the profile's rendered values and starts a full re-parse (~4.5 s) when they
+    differ from the saved parse's: every env_var the profile reads must get the same value in the
+    prepared parse and in a build of any warehouse, and the paths must not follow the warehouse."""
+    import datetime as dt
+    import re
+
+    from orchestration.settings import dbt_parse_environment, dbt_process_environment
+
+    text = (PROJECT / "profiles.yml").read_text()
+    read = set(re.findall(r"env_var\('(\w+)'", text))
+    assert read == {"REVOPS_DBT_MEMORY_LIMIT"}, read
+    parse_env = dbt_parse_environment()
+    for as_of in (dt.date(2025, 6, 30), dt.date(2024, 1, 31)):
+        with dbt_process_environment(as_of):
+            build_env = dict(os.environ)
+        assert {v: build_env.get(v) for v in read} == {v: parse_env.get(v) for v in read}
+    assert "{{" not in text.split("path:")[1].splitlines()[0]
+    # a dbt started without the build's environment renders the default: the same spelling
+    from orchestration.settings import DEFAULT_DBT_MEMORY_BYTES, dbt_memory_limit
+
+    assert f"env_var('REVOPS_DBT_MEMORY_LIMIT', '{dbt_memory_limit(DEFAULT_DBT_MEMORY_BYTES)}')" in text
 
 
 # --- the shared build: every hostile file at once, at the default limits ------------------------------
