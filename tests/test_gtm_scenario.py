@@ -11,8 +11,9 @@ import datetime as dt
 from fractions import Fraction as F
 from pathlib import Path
 
-import duckdb
 import pytest
+
+from conftest import query
 
 SCENARIO = Path(__file__).resolve().parent / "scenarios" / "gtm_basic"
 AS_OF = "2025-04-15"
@@ -31,14 +32,6 @@ def acc(name5: str) -> str:
 
 def opp(name5: str) -> str:
     return OPP[name5]
-
-
-def query(db: Path, sql: str, params=None) -> list[tuple]:
-    con = duckdb.connect(str(db), read_only=True)
-    try:
-        return con.execute(sql, params or []).fetchall()
-    finally:
-        con.close()
 
 
 @pytest.fixture(scope="module")
