@@ -49,28 +49,39 @@ def cmd_generate(args: argparse.Namespace) -> int:
     return 0
 
 
-def cmd_build(args: argparse.Namespace) -> int:
-    from .build import run_build
+def _environment_settings() -> tuple[dict | None, dict | None, list[str]]:
+    """(dbt vars, read limits and memory sizes, problems) of the settings the environment gives;
+    each problem names the setting, the value and what is expected."""
+    from .validation import validate_dbt_vars
 
     try:
         dbt_vars = settings.default_dbt_vars()
         sizes = settings.default_sizes()
     except settings.SettingError as exc:
-        print(f"revops: {exc}", file=sys.stderr)
-        return 2
+        return None, None, [str(exc)]
+    return dbt_vars, sizes, [f"{settings.ENV_DBT_VARS}: {p}" for p in validate_dbt_vars(dbt_vars)]
+
+
+def _refuse(problems: list[str]) -> int:
+    for problem in problems:
+        print(f"revops: {problem}", file=sys.stderr)
+    return 2
+
+
+def cmd_build(args: argparse.Namespace) -> int:
+    from .build import run_build
+
+    dbt_vars, sizes, problems = _environment_settings()
+    if problems:
+        return _refuse(problems)
     as_of = args.as_of or settings.today_utc()
     landing = _resolve_landing(args.landing, as_of)
     warehouse = Path(args.warehouse).resolve() if args.warehouse else settings.default_warehouse()
     export = Path(args.export_parquet).resolve() if args.export_parquet else (
         Path(settings.default_export_parquet()) if settings.default_export_parquet() else None)
-    from .validation import validate_dbt_vars
-
-    problems = settings.path_problems(landing, warehouse) + [
-        f"{settings.ENV_DBT_VARS}: {p}" for p in validate_dbt_vars(dbt_vars)]
+    problems = settings.path_problems(landing, warehouse)
     if problems:
-        for problem in problems:
-            print(f"revops: {problem}", file=sys.stderr)
-        return 2
+        return _refuse(problems)
     return run_build(landing, warehouse, as_of, strict=args.strict, wait=args.wait, quiet=args.quiet,
                      dbt_vars=dbt_vars, export_parquet=export, sizes=sizes)
 
@@ -95,17 +106,9 @@ def cmd_ui(args: argparse.Namespace) -> int:
     landing = Path(args.landing).resolve() if args.landing else None
     # The UI's code location reads the same settings when it loads: check them here, so a bad
     # value is one line and exit 2, not a code location that fails to load.
-    from .validation import validate_dbt_vars
-
-    try:
-        problems = [f"{settings.ENV_DBT_VARS}: {p}" for p in validate_dbt_vars(settings.default_dbt_vars())]
-        settings.default_sizes()
-    except settings.SettingError as exc:
-        problems = [str(exc)]
+    problems = _environment_settings()[2]
     if problems:
-        for problem in problems:
-            print(f"revops: {problem}", file=sys.stderr)
-        return 2
+        return _refuse(problems)
     home = prepare_home()
     prepare_manifest()
     ensure_work_db(settings.work_db_for(warehouse))

@@ -23,6 +23,9 @@ CTR = {"google_ads": 0.045, "bing_ads": 0.038, "linkedin_ads": 0.007, "meta_ads"
 EMAIL_SEND_HOURS_UTC = (7, 9, 13, 14, 15, 16, 18)
 
 
+PORTAL = 4455667  # the HubSpot portal of every generated email event
+
+
 class Marketing:
     def __init__(self, ctx):
         self.ctx = ctx
@@ -172,7 +175,6 @@ class Marketing:
         camp_id = 81234000
         t = c.t0 + 10 * DAY
         ms = 1000
-        portal = 4455667
         while t <= c.tend:
             for slot in range(2):
                 d0 = month_start(to_date(t))
@@ -197,7 +199,7 @@ class Marketing:
                     _tc, email, off, quality = aud[i]
                     recip = email.strip().lower() if rng.random() < 0.95 else email.strip()
                     base = {"appId": 113, "appName": "BatchEmail", "emailCampaignGroupId": group,
-                            "emailCampaignId": camp_id, "portalId": portal, "recipient": recip,
+                            "emailCampaignId": camp_id, "portalId": PORTAL, "recipient": recip,
                             "sentBy": sender}
                     t_s = ts + rng.randrange(0, 900)
                     if quality == "invalid_syntax":
@@ -225,11 +227,7 @@ class Marketing:
                     p_open *= 0.5 if quality == "role" else 1.0
                     if rng.random() < p_open:
                         t_o = t_s + int(math.exp(rng.gauss(8.0, 1.6)))
-                        dev = rng.choice(("computer", "computer", "mobile"))
-                        extra = {"deviceType": dev, "filteredEvent": False,
-                                 "location": {"country": "", "state": "", "city": ""},
-                                 "browser": {"name": "Google Chrome" if dev == "computer" else "Apple Mail",
-                                             "family": "Chrome" if dev == "computer" else "Apple Mail"}}
+                        extra = open_fields(rng.choice(("computer", "computer", "mobile")))
                         self._ev(base, "OPEN", t_o, duration=rng.randrange(800, 40000), **extra)
                         if rng.random() < 0.2:
                             self._ev(base, "OPEN", t_o + rng.randrange(60, 3 * DAY), duration=rng.randrange(800, 20000), **extra)
@@ -260,6 +258,14 @@ class Marketing:
         ev.update(fields)
         self.s_email.add_one(eid, t, ev)
         self.counts["email_events"] += 1
+
+
+def open_fields(device: str) -> dict:
+    """The device, location and browser fields HubSpot gives an OPEN or CLICK event."""
+    return {"deviceType": device, "filteredEvent": False,
+            "location": {"country": "", "state": "", "city": ""},
+            "browser": {"name": "Google Chrome" if device == "computer" else "Apple Mail",
+                        "family": "Chrome" if device == "computer" else "Apple Mail"}}
 
 
 def email_quality(email: str, V=V) -> str:

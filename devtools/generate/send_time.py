@@ -25,7 +25,7 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from . import vocab as V
-from .marketing import EMAIL_SEND_HOURS_UTC
+from .marketing import EMAIL_SEND_HOURS_UTC, PORTAL, open_fields
 from .util import DAY, normalise_email, valid_syntax
 
 SEED_FILE = Path(__file__).resolve().parents[2] / "seeds" / "country_timezones.csv"
@@ -36,7 +36,6 @@ MAX_CAMPAIGNS = 4  # per segment; 2 normally, more only when a segment is small
 SHARE = 0.5  # of the eligible recipients each campaign goes to (all of them up to FLOOR)
 FLOOR = 80
 FIRST_CAMPAIGN_ID = 82_000_000  # background campaign ids stay below 81_240_000
-PORTAL = 4455667
 UTC = dt.timezone.utc
 
 
@@ -192,11 +191,7 @@ class SendTimePlanter:
                 zones[zname] = zones.get(zname, 0) + 1
                 if rng.random() < P_OPEN[kind]:
                     t_o = t_s + int(math.exp(rng.gauss(7.5, 1.0)))
-                    dev = rng.choice(("computer", "computer", "mobile"))
-                    extra = {"deviceType": dev, "filteredEvent": False,
-                             "location": {"country": "", "state": "", "city": ""},
-                             "browser": {"name": "Google Chrome" if dev == "computer" else "Apple Mail",
-                                         "family": "Chrome" if dev == "computer" else "Apple Mail"}}
+                    extra = open_fields(rng.choice(("computer", "computer", "mobile")))
                     opened += self._ev(base, "OPEN", t_o, duration=rng.randrange(800, 40000), **extra)
                     if rng.random() < P_CLICK[kind] / P_OPEN[kind]:
                         clicked += self._ev(base, "CLICK", t_o + rng.randrange(5, 600), url=rng.choice(V.EMAIL_URLS),
