@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo build test ui kpis generate bench clean setup
+.PHONY: demo build test ui kpis generate bench clean setup browser app
 
 setup: $(STAMP)
 
@@ -20,12 +20,23 @@ demo: $(STAMP)
 
 build: demo
 
+## browser: Debian's headless Chromium, which the browser tests drive (installed with apt when missing)
+browser:
+	@test -x /usr/bin/chromium || { \
+	  if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \
+	  echo "installing Debian's chromium for the browser tests"; \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium >/dev/null; }
+
 ## test: set up and run the whole test suite
-test: $(STAMP)
+test: $(STAMP) browser
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 ui: $(STAMP)
 	$(BIN)/revops ui
+
+## app: the report pages and the steward review grid on http://127.0.0.1:8050
+app: $(STAMP)
+	$(BIN)/revops app
 
 kpis: $(STAMP)
 	$(BIN)/revops kpis
@@ -38,4 +49,4 @@ bench: $(STAMP)
 	$(BIN)/python -m devtools.bench $(BENCH_ARGS)
 
 clean:
-	rm -rf target logs data/warehouse.duckdb data/.warehouse* .pytest_cache
+	rm -rf target logs data/warehouse.duckdb data/.warehouse* .pytest_cache test-output

@@ -120,6 +120,61 @@ def cmd_ui(args: argparse.Namespace) -> int:
     return 0  # not reached
 
 
+def _published(arg: str | None) -> Path | None:
+    warehouse = Path(arg).resolve() if arg else settings.default_warehouse()
+    if not warehouse.exists():
+        print(f"revops: no warehouse at {warehouse}; run `revops build` first", file=sys.stderr)
+        return None
+    return warehouse
+
+
+def cmd_app(args: argparse.Namespace) -> int:
+    from .app.server import serve
+
+    warehouse = _published(args.warehouse)
+    if warehouse is None:
+        return 1
+    landing = Path(args.landing).resolve() if args.landing else settings.default_landing()
+    return serve(warehouse, landing, host="127.0.0.1", port=args.port, steward=args.steward or settings.default_steward())
+
+
+def cmd_report(args: argparse.Namespace) -> int:
+    from .app.report_file import write_report
+
+    warehouse = _published(args.warehouse)
+    if warehouse is None:
+        return 1
+    out = write_report(warehouse, Path(args.out).resolve())
+    print(f"report written to {out} ({out.stat().st_size / 1e6:.1f} MB; opens offline in any browser)")
+    return 0
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    from .export import write_exports
+
+    warehouse = _published(args.warehouse)
+    if warehouse is None:
+        return 1
+    files = write_exports(warehouse, Path(args.out).resolve())
+    for f in files:
+        print(f"  {f}")
+    print(f"{len(files)} import files written to {Path(args.out).resolve()}")
+    return 0
+
+
+def cmd_docs(args: argparse.Namespace) -> int:
+    from .docs_site import generate_docs, serve_docs
+
+    warehouse = _published(args.warehouse)
+    if warehouse is None:
+        return 1
+    site = generate_docs(warehouse)
+    if args.no_serve:
+        print(f"dbt docs written to {site}")
+        return 0
+    return serve_docs(site, host="127.0.0.1", port=args.port)
+
+
 def parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="revops", description="RevOps warehouse: landing extracts -> audited DuckDB marts.")
     sub = p.add_subparsers(dest="command", required=True)
@@ -151,6 +206,29 @@ def parser() -> argparse.ArgumentParser:
     u.add_argument("--landing")
     u.add_argument("--port", type=int, default=3000)
     u.set_defaults(func=cmd_ui)
+
+    a = sub.add_parser("app", help="start the report and review app on 127.0.0.1 (reads the published warehouse)")
+    a.add_argument("--warehouse", help="the published DuckDB file (default $REVOPS_WAREHOUSE or data/warehouse.duckdb)")
+    a.add_argument("--landing", help="landing folder the review grid writes steward decisions to (default $REVOPS_LANDING or data/landing)")
+    a.add_argument("--port", type=int, default=settings.DEFAULT_APP_PORT)
+    a.add_argument("--steward", help="name recorded with each decision (default $REVOPS_STEWARD or the login name)")
+    a.set_defaults(func=cmd_app)
+
+    r = sub.add_parser("report", help="write every chart as one self-contained HTML file")
+    r.add_argument("--warehouse")
+    r.add_argument("--out", required=True, metavar="FILE.html")
+    r.set_defaults(func=cmd_report)
+
+    e = sub.add_parser("export", help="write Salesforce and HubSpot import files from the warehouse")
+    e.add_argument("--warehouse")
+    e.add_argument("--out", required=True, metavar="DIR")
+    e.set_defaults(func=cmd_export)
+
+    d = sub.add_parser("docs", help="generate dbt's documentation site and serve it on 127.0.0.1")
+    d.add_argument("--warehouse")
+    d.add_argument("--port", type=int, default=settings.DEFAULT_DOCS_PORT)
+    d.add_argument("--no-serve", action="store_true", help="only generate the site and print where it is")
+    d.set_defaults(func=cmd_docs)
     return p
 
 

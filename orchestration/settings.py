@@ -95,6 +95,17 @@ def default_dbt_vars() -> dict:
     return parse_dbt_vars(_env(ENV_DBT_VARS) or "{}", setting=ENV_DBT_VARS)
 
 
+ENV_STEWARD = "REVOPS_STEWARD"
+DEFAULT_APP_PORT = 8050
+DEFAULT_DOCS_PORT = 8080
+
+
+def default_steward() -> str:
+    """Who a decision made in the review grid is recorded as, unless the steward types a name:
+    $REVOPS_STEWARD, else the login name."""
+    return _env(ENV_STEWARD) or _env("USER") or _env("LOGNAME") or "steward"
+
+
 def default_export_parquet() -> str:
     v = _env(ENV_EXPORT_PARQUET)
     return str(Path(v).resolve()) if v else ""

@@ -7,9 +7,12 @@ Building is the expensive part (Dagster + dbt start-up, a full `dbt build`), so 
 from __future__ import annotations
 
 import os
+import socket
 import subprocess
 import sys
 import tempfile
+import time
+import urllib.request
 from pathlib import Path
 
 import duckdb
@@ -18,6 +21,9 @@ import pytest
 PROJECT = Path(__file__).resolve().parents[1]
 REVOPS = Path(sys.executable).with_name("revops")
 SCENARIOS = PROJECT / "tests" / "scenarios"
+# Browser tests write a screenshot of every page they look at here (git-ignored).
+SCREENSHOTS = PROJECT / "test-output" / "screenshots"
+CHROMIUM = Path("/usr/bin/chromium")  # Debian's package: `make test` installs it when missing
 
 # Every build of the session records its runs in one throw-away Dagster instance, not in the
 # project's data/dagster_home (a test that needs its own sets DAGSTER_HOME itself).
@@ -70,3 +76,67 @@ def query(db: Path, sql: str, params=None) -> list[tuple]:
         return con.execute(sql, params or []).fetchall()
     finally:
         con.close()
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def wait_for_http(url: str, proc: subprocess.Popen, timeout: float = 90) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise AssertionError(f"{proc.args} exited {proc.returncode} before answering {url}")
+        try:
+            with urllib.request.urlopen(url, timeout=5) as r:
+                if r.status == 200:
+                    return
+        except OSError:
+            time.sleep(0.3)
+    raise AssertionError(f"{url} did not answer within {timeout:.0f} s")
+
+
+@pytest.fixture(scope="session")
+def app_for():
+    """Factory: app_for(warehouse, landing) -> base URL of a `revops app` started through the
+    real CLI on a free port of 127.0.0.1 (one per (warehouse, landing), stopped at the end)."""
+    running: dict[tuple[str, str], tuple[subprocess.Popen, str]] = {}
+
+    def _start(warehouse: Path, landing: Path, steward: str = "test-steward") -> str:
+        key = (str(warehouse), str(landing))
+        if key not in running:
+            port = free_port()
+            env = {k: v for k, v in os.environ.items() if not k.startswith("REVOPS_")}
+            log = open(Path(tempfile.mkdtemp(prefix="revops-app-")) / "app.log", "w")
+            proc = subprocess.Popen([str(REVOPS), "app", "--warehouse", str(warehouse), "--landing", str(landing),
+                                     "--port", str(port), "--steward", steward],
+                                    cwd=PROJECT, env=env, stdout=log, stderr=subprocess.STDOUT)
+            url = f"http://127.0.0.1:{port}"
+            running[key] = (proc, url)
+            wait_for_http(url + "/", proc)
+        return running[key][1]
+
+    yield _start
+    for proc, _ in running.values():
+        proc.terminate()
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """One headless Chromium (Debian's, driven by Playwright) for the session's browser tests."""
+    from playwright.sync_api import sync_playwright
+
+    assert CHROMIUM.exists(), f"{CHROMIUM} is missing: `make test` installs Debian's chromium package"
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    with sync_playwright() as pw:
+        b = pw.chromium.launch(executable_path=str(CHROMIUM), args=["--no-sandbox", "--disable-gpu"])
+        try:
+            yield b
+        finally:
+            b.close()
