@@ -106,6 +106,16 @@ def default_steward() -> str:
     return _env(ENV_STEWARD) or _env("USER") or _env("LOGNAME") or "steward"
 
 
+ENV_EXPORT_MAX_ROWS = "REVOPS_EXPORT_MAX_ROWS"
+ENV_EXPORT_MAX_BYTES = "REVOPS_EXPORT_MAX_BYTES"
+
+
+def export_limit_texts() -> dict[str, str]:
+    """The split limits `revops export` is told to use instead of the tools' documented ones,
+    as given ({setting: text}, only those set); orchestration/export checks them."""
+    return {k: v.strip() for k in (ENV_EXPORT_MAX_ROWS, ENV_EXPORT_MAX_BYTES) if (v := _env(k))}
+
+
 def default_export_parquet() -> str:
     v = _env(ENV_EXPORT_PARQUET)
     return str(Path(v).resolve()) if v else ""

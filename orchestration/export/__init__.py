@@ -30,6 +30,7 @@ from pathlib import Path
 
 import duckdb
 
+from .. import settings
 from .files import ExportFile, Limits
 from .hubspot import hubspot_files
 from .salesforce import salesforce_files
@@ -38,8 +39,6 @@ from .tasks import task_file
 
 MANIFEST = "manifest.csv"
 MANIFEST_HEADER = ["file", "tool", "object", "operation", "part", "parts", "rows"]
-ENV_MAX_ROWS = "REVOPS_EXPORT_MAX_ROWS"
-ENV_MAX_BYTES = "REVOPS_EXPORT_MAX_BYTES"
 
 
 class ExportRefused(Exception):
@@ -54,9 +53,10 @@ def _refuse(message: str):
 def limit_overrides() -> dict:
     """The limits set by REVOPS_EXPORT_MAX_ROWS (data rows) / REVOPS_EXPORT_MAX_BYTES (bytes),
     whole numbers, to replace every file's documented limits; empty when unset."""
-    out = {}
-    for env, key, unit in ((ENV_MAX_ROWS, "max_rows", "rows"), (ENV_MAX_BYTES, "max_bytes", "bytes")):
-        text = os.environ.get(env, "").strip()
+    out, given = {}, settings.export_limit_texts()
+    for env, key, unit in ((settings.ENV_EXPORT_MAX_ROWS, "max_rows", "rows"),
+                           (settings.ENV_EXPORT_MAX_BYTES, "max_bytes", "bytes")):
+        text = given.get(env, "")
         if text:
             if not text.isdigit() or int(text) < 1:
                 raise ExportRefused(f"{env}={text!r}: expected a whole number of {unit}, at least 1")
