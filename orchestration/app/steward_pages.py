@@ -131,9 +131,14 @@ def _rows(ctx: AppContext, r: Review) -> list[dict]:
         last.append(f"{latest.decision} by {latest.decided_by}, {_when(latest)}" if latest else "")
     df = df.assign(row_id=["|".join(k) for k in keys], status=status, applies=pending, decisions=count,
                    last_decision=last)
-    # JSON-safe values for the browser: dates and timestamps as text, missing values as null.
+    # JSON-safe values for the browser: dates and timestamps as ISO text (a date without its
+    # midnight), missing values as null.
     for col in df.columns:
-        if not pd.api.types.is_numeric_dtype(df[col]):
+        if pd.api.types.is_datetime64_any_dtype(df[col]):
+            t = df[col]
+            fmt = "%Y-%m-%d" if (t.dropna() == t.dropna().dt.normalize()).all() else "%Y-%m-%d %H:%M:%S"
+            df[col] = t.dt.strftime(fmt).astype(object).where(t.notna(), None)
+        elif not pd.api.types.is_numeric_dtype(df[col]):
             df[col] = df[col].map(lambda v: None if v is None or (not isinstance(v, str) and pd.isna(v)) else str(v))
     return df.astype(object).where(df.notna(), None).to_dict("records")
 
