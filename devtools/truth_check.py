@@ -32,6 +32,8 @@ import sys
 from collections import defaultdict
 from pathlib import Path
 
+from orchestration.salesforce_ids import sf_id18
+
 MONEY_TOL = 0.01
 
 FORECAST_GROUP = {"Commit": "commit", "Forecast": "commit", "Best Case": "best_case", "BestCase": "best_case",
@@ -226,18 +228,6 @@ def person_id_of(key: str) -> str:
     if key.startswith("id:"):
         return sf_id18(key[3:])
     return key
-
-
-def sf_id18(sid: str) -> str:
-    if len(sid) != 15:
-        return sid
-    alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZ012345"
-    suffix = ""
-    for i in range(3):
-        chunk = sid[5 * i:5 * i + 5]
-        bits = sum(1 << j for j, ch in enumerate(chunk) if "A" <= ch <= "Z")
-        suffix += alphabet[bits]
-    return sid + suffix
 
 
 def expected_people(truth: dict) -> dict:

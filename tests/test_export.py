@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from conftest import SCENARIOS, run_cli
-from orchestration.export.ids import sf_id18
+from orchestration.salesforce_ids import sf_id18
 from orchestration.export.split import RowTooLarge, write_parts
 
 GOLDEN = Path(__file__).resolve().parent / "golden" / "export"

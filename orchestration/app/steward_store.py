@@ -31,6 +31,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable, Mapping
 
+from ..salesforce_ids import sf_id18 as _sf_id18
 from ..landing.contract import BY_FOLDER, LEAKAGE_DECISION_VALUES, LEAKAGE_TYPES
 from ..landing.files import FileRejected, discover, open_file
 from ..warehouse import fault_point
@@ -83,13 +84,8 @@ def _kind(kind: str | Kind) -> Kind:
 
 
 def sf_id18(sid: str) -> str:
-    """The 18-character form of a 15-character Salesforce id (the staging models' sf_id18 macro)."""
-    sid = sid.strip()
-    if len(sid) != 15:
-        return sid
-    alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZ012345"
-    return sid + "".join(alphabet[sum(1 << j for j, ch in enumerate(sid[5 * i:5 * i + 5]) if "A" <= ch <= "Z")]
-                         for i in range(3))
+    """The 18-character form of a Salesforce id, "" for an empty one."""
+    return _sf_id18(sid) or ""
 
 
 def normalise_key(kind: str | Kind, a: str, b: str) -> tuple[str, str]:

@@ -27,7 +27,7 @@ from __future__ import annotations
 import duckdb
 
 from .files import SALESFORCE, ExportFile
-from .ids import sf_id18
+from ..salesforce_ids import sf_id18
 
 CLEAR = "#N/A"  # Bulk API 2.0 / Data Loader: set the field to null
 

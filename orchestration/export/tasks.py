@@ -20,7 +20,7 @@ from __future__ import annotations
 import duckdb
 
 from .files import SALESFORCE, ExportFile
-from .ids import sf_id18
+from ..salesforce_ids import sf_id18
 
 OFFER_SUBJECT = {"add_seats": "Upsell: add seats", "upgrade_plan": "Upsell: upgrade plan",
                  "annual_plan": "Upsell: annual plan"}
