@@ -90,7 +90,7 @@ def _styled(fig: go.Figure, yaxis: str = "", y2: str | None = None, percent_y: b
                       legend=dict(orientation="h", yanchor="bottom", y=1.02, x=0), hovermode="x unified",
                       yaxis=dict(title=yaxis, tickformat=".0%" if percent_y else None))
     if y2 is not None:
-        fig.update_layout(yaxis2=dict(title=y2, overlaying="y", side="right", showgrid=False,
+        fig.update_layout(yaxis2=dict(title=y2, overlaying="y", side="right", showgrid=False, rangemode="tozero",
                                       tickformat=".0%" if percent_y2 else None))
     return fig
 
