@@ -9,12 +9,19 @@ import duckdb
 import pandas as pd
 
 
-def read(warehouse: Path, sql: str, params: list | None = None) -> pd.DataFrame:
+def read(warehouse: Path, sql: str, params: list | None = None, exact: bool = False) -> pd.DataFrame:
     """Rows of ``sql`` on the published warehouse. The connection is opened read-only and closed
-    at once: a build publishes by renaming a new file into place, so the next query sees it."""
+    at once: a build publishes by renaming a new file into place, so the next query sees it.
+
+    ``exact=True`` keeps DuckDB's own Python values (``Decimal`` money, ``date`` months) in
+    object columns instead of pandas' float64 conversion, for tables that show money to the cent."""
     con = duckdb.connect(str(warehouse), read_only=True)
     try:
-        return con.execute(sql, params or []).df()
+        cur = con.execute(sql, params or [])
+        if not exact:
+            return cur.df()
+        columns = [d[0] for d in cur.description]
+        return pd.DataFrame(cur.fetchall(), columns=columns, dtype=object)
     finally:
         con.close()
 
