@@ -7,16 +7,15 @@ Building is the expensive part (Dagster + dbt start-up, a full `dbt build`), so 
 from __future__ import annotations
 
 import os
-import socket
 import subprocess
 import sys
 import tempfile
-import time
-import urllib.request
 from pathlib import Path
 
 import duckdb
 import pytest
+
+from devtools.ui_process import free_port, wait_for_http  # noqa: F401 (tests import them from here)
 
 PROJECT = Path(__file__).resolve().parents[1]
 REVOPS = Path(sys.executable).with_name("revops")
@@ -76,26 +75,6 @@ def query(db: Path, sql: str, params=None) -> list[tuple]:
         return con.execute(sql, params or []).fetchall()
     finally:
         con.close()
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def wait_for_http(url: str, proc: subprocess.Popen, timeout: float = 90) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            raise AssertionError(f"{proc.args} exited {proc.returncode} before answering {url}")
-        try:
-            with urllib.request.urlopen(url, timeout=5) as r:
-                if r.status == 200:
-                    return
-        except OSError:
-            time.sleep(0.3)
-    raise AssertionError(f"{url} did not answer within {timeout:.0f} s")
 
 
 @pytest.fixture(scope="session")

@@ -89,8 +89,8 @@ def _styled(fig: go.Figure, yaxis: str = "", y2: str | None = None, percent_y: b
     fig.update_layout(template="plotly_white", height=380, margin=dict(l=60, r=60, t=30, b=40),
                       legend=dict(orientation="h", yanchor="bottom", y=1.02, x=0), hovermode="x unified",
                       yaxis=dict(title=yaxis, tickformat=".0%" if percent_y else None))
-    if y2 is not None:
-        fig.update_layout(yaxis2=dict(title=y2, overlaying="y", side="right", showgrid=False, rangemode="tozero",
+    if y2 is not None:  # both axes from zero, so their zero lines meet and bars start at the floor
+        fig.update_layout(yaxis=dict(rangemode="tozero"), yaxis2=dict(title=y2, overlaying="y", side="right", showgrid=False, rangemode="tozero",
                                       tickformat=".0%" if percent_y2 else None))
     return fig
 
@@ -122,9 +122,7 @@ BRIDGE_STEPS = [  # (column, label, sign): the movement bridge in the order Char
 
 def mrr_arr_figure(df: pd.DataFrame) -> go.Figure:
     fig = go.Figure(_bars(df, "month", {"mrr": "MRR"}) + _lines(df, "month", {"arr": "ARR"}, yaxis="y2"))
-    fig = _styled(fig, "MRR", y2="ARR")
-    fig.update_layout(yaxis=dict(rangemode="tozero"), yaxis2=dict(rangemode="tozero"))
-    return fig
+    return _styled(fig, "MRR", y2="ARR")
 
 
 def bridge_figure(df: pd.DataFrame) -> go.Figure:
