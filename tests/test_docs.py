@@ -61,6 +61,8 @@ def links() -> list[tuple[str, str, str]]:
             doc = (md.parent / target).resolve() if target else md
             found.append((md.name, str(doc), anchor))
         for target in re.findall(r"\]\(([^)#\s]+\.md)\)", md.read_text()):
+            if re.match(r"^[a-z]+://", target):  # a page on the web, not a file of the project
+                continue
             found.append((md.name, str((md.parent / target).resolve()), ""))
     for yml in PROJECT.glob("models/**/*.yml"):
         for target, anchor in re.findall(r"(docs/\w+\.md)#([\w-]+)", yml.read_text()):
