@@ -188,6 +188,30 @@ def test_a_new_publish_shows_on_reload(app_copy, page, tmp_path):
     assert _table_texts(page, "nrr-grr")[-1][1] == "987.00%"
 
 
+def test_a_warehouse_without_a_mart_says_to_rebuild(app_copy, page, tmp_path):
+    wh, url = app_copy
+    original, staged = tmp_path / "original.duckdb", tmp_path / "warehouse.duckdb"
+    shutil.copy2(wh, original)
+    shutil.copy2(wh, staged)
+    con = duckdb.connect(str(staged))
+    con.execute("DROP TABLE marts.mrr_forecast; DROP TABLE marts.dq_duplicate_candidates")
+    con.close()
+    os.replace(staged, wh)
+    try:
+        page.goto(f"{url}/forecast")  # the other chart of the page still draws
+        page.locator("#chart-backtest-error .js-plotly-plot g.trace").first.wait_for(timeout=60_000)
+        note = page.locator("#chart-mrr-forecast .out-of-date")  # the table's place, behind the toggle
+        note.wait_for(state="attached", timeout=60_000)
+        assert "mrr_forecast" in note.text_content() and "revops build" in note.text_content()
+        page.screenshot(path=str(SCREENSHOTS / "out-of-date-forecast.png"), full_page=True)
+        page.goto(f"{url}/review/duplicates")
+        alert = page.locator(".out-of-date")
+        alert.wait_for(timeout=60_000)
+        assert "dq_duplicate_candidates" in alert.inner_text() and "revops build" in alert.inner_text()
+    finally:
+        os.replace(original, wh)
+
+
 # -------------------------------------------------------------------------------------- report file
 
 

@@ -9,6 +9,11 @@ import duckdb
 import pandas as pd
 
 
+class WarehouseOutOfDate(RuntimeError):
+    """The published warehouse lacks a relation the app reads: it was built by an older version
+    of the project (or a build failed before publishing one). The message says what to do."""
+
+
 def read(warehouse: Path, sql: str, params: list | None = None, exact: bool = False) -> pd.DataFrame:
     """Rows of ``sql`` on the published warehouse. The connection is opened read-only and closed
     at once: a build publishes by renaming a new file into place, so the next query sees it.
@@ -17,7 +22,12 @@ def read(warehouse: Path, sql: str, params: list | None = None, exact: bool = Fa
     object columns instead of pandas' float64 conversion, for tables that show money to the cent."""
     con = duckdb.connect(str(warehouse), read_only=True)
     try:
-        cur = con.execute(sql, params or [])
+        try:
+            cur = con.execute(sql, params or [])
+        except duckdb.CatalogException as exc:
+            missing = str(exc).splitlines()[0].removeprefix("Catalog Error: ")
+            raise WarehouseOutOfDate(f"{warehouse} cannot answer this page ({missing}): it was built by an "
+                                     f"older version of the project. Run `revops build` to rebuild it.") from None
         if not exact:
             return cur.df()
         columns = [d[0] for d in cur.description]

@@ -13,6 +13,7 @@ connection (``data.read``), so a new publish shows on the next page load without
 from __future__ import annotations
 
 import datetime as dt
+import textwrap
 
 import dash
 import pandas as pd
@@ -21,7 +22,7 @@ from dash import ALL, Input, Output, dcc, html
 
 from . import charts
 from .charts import Chart, Filters
-from .data import read
+from .data import WarehouseOutOfDate, read
 
 GROUP = "Report"
 
@@ -88,10 +89,10 @@ def _table(df: pd.DataFrame) -> dcc.Markdown:
     return dcc.Markdown(charts.table_html(df), dangerously_allow_html=True, className="chart-table-md")
 
 
-def _empty_figure() -> go.Figure:
+def _empty_figure(text: str = "No rows for these filters") -> go.Figure:
     fig = go.Figure()
     fig.update_layout(template="plotly_white", height=200, xaxis=dict(visible=False), yaxis=dict(visible=False),
-                      annotations=[dict(text="No rows for these filters", showarrow=False, font=dict(size=16))])
+                      annotations=[dict(text=text, showarrow=False, font=dict(size=14))])
     return fig
 
 
@@ -101,7 +102,10 @@ def _as_date(value: str | None) -> dt.date | None:
 
 def draw(ctx, c: Chart, filters: Filters) -> tuple[go.Figure, dcc.Markdown]:
     sql, params = c.query(filters)
-    df = read(ctx.warehouse, sql, params, exact=True)
+    try:
+        df = read(ctx.warehouse, sql, params, exact=True)
+    except WarehouseOutOfDate as exc:  # one chart's mart missing: say so there, draw the others
+        return _empty_figure("<br>".join(textwrap.wrap(str(exc), 110))), html.P(str(exc), className="out-of-date")
     return (c.figure(df) if len(df) else _empty_figure()), _table(df)
 
 

@@ -15,7 +15,7 @@ from dash import dcc, html
 from flask import abort, send_from_directory
 
 from .. import settings
-from .data import published_at
+from .data import WarehouseOutOfDate, published_at
 
 
 @dataclass(frozen=True)
@@ -71,7 +71,11 @@ def create_app(ctx: AppContext) -> dash.Dash:
         stamp = f"{ctx.warehouse.name} published {published_at(ctx.warehouse)}"
         if page is None:
             return html.P("No pages."), stamp
-        return html.Div([html.H2(page.title), page.layout()], id=f"page-{page.path.strip('/') or 'home'}"), stamp
+        try:
+            body = page.layout()
+        except WarehouseOutOfDate as exc:
+            body = html.P(str(exc), className="out-of-date", role="alert")
+        return html.Div([html.H2(page.title), body], id=f"page-{page.path.strip('/') or 'home'}"), stamp
 
     server = app.server
 
