@@ -11,10 +11,10 @@ from __future__ import annotations
 import functools
 import http.server
 import json
-import shutil
 from pathlib import Path
 
 from . import settings
+from .atomic import write_atomically
 
 SITE_FILES = ("index.html", "manifest.json", "catalog.json")
 
@@ -52,9 +52,7 @@ def generate_docs(warehouse: Path) -> Path:
     if not generated.success:
         raise RuntimeError(f"dbt docs generate failed for {warehouse}: {generated.exception}")
     for name in SITE_FILES:  # replace each file whole: a reader of the site never sees half of one
-        tmp = site / f".{name}.tmp"
-        shutil.copyfile(work / "target" / name, tmp)
-        tmp.replace(site / name)
+        write_atomically(site / name, (work / "target" / name).read_bytes())
     return site
 
 

@@ -20,6 +20,7 @@ from pathlib import Path
 
 import duckdb
 
+from .atomic import fsync_dir
 from .dbt_child import RUNNING_LOCK
 from .settings import fault_point_spec
 
@@ -113,11 +114,7 @@ def publish(work: Path, target: Path) -> float:
         os.replace(tmp, target)
     finally:
         tmp.unlink(missing_ok=True)
-    dir_fd = os.open(target.parent, os.O_RDONLY)
-    try:
-        os.fsync(dir_fd)
-    finally:
-        os.close(dir_fd)
+    fsync_dir(target.parent)
     return time.perf_counter() - t0
 
 

@@ -9,12 +9,11 @@ next to the target and renamed over it, so a reader never sees half a report.
 from __future__ import annotations
 
 import html
-import os
-import tempfile
 from pathlib import Path
 
 import plotly.offline
 
+from ..atomic import write_atomically
 from . import charts
 from .charts import Filters
 from .data import published_at, read
@@ -51,14 +50,5 @@ def render(warehouse: Path) -> str:
 
 
 def write_report(warehouse: Path, out: Path) -> Path:
-    text = render(warehouse)
     out.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{out.name}.", suffix=".tmp", dir=out.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as f:
-            f.write(text)
-        os.replace(tmp, out)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    return out
+    return write_atomically(out, render(warehouse).encode("utf-8"))

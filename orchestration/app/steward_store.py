@@ -25,7 +25,6 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
-import os
 import uuid
 from dataclasses import dataclass
 from pathlib import Path
@@ -34,6 +33,7 @@ from typing import Iterable, Mapping
 from ..salesforce_ids import sf_id18 as _sf_id18
 from ..landing.contract import BY_FOLDER, LEAKAGE_DECISION_VALUES, LEAKAGE_TYPES
 from ..landing.files import FileRejected, discover, open_file
+from ..atomic import fsync_dir, write_atomically
 from ..warehouse import fault_point
 
 FAULT_MID_WRITE = "steward:mid-write"  # $REVOPS_FAULT_POINT kills a save here, half its bytes written
@@ -135,14 +135,6 @@ def file_name(now: dt.datetime) -> str:
     return f"{now.astimezone(dt.UTC):%Y-%m-%dT%H%M%S.%fZ}-{uuid.uuid4().hex[:12]}.csv"
 
 
-def _fsync_dir(path: Path) -> None:
-    fd = os.open(path, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
-
-
 def _ensure_dir(path: Path) -> None:
     """mkdir -p, fsyncing the parent of every folder created so the folder itself survives a crash."""
     missing = []
@@ -152,13 +144,7 @@ def _ensure_dir(path: Path) -> None:
         p = p.parent
     for d in reversed(missing):
         d.mkdir(exist_ok=True)
-        _fsync_dir(d.parent)
-
-
-def _write_all(fd: int, data: bytes) -> None:
-    view = memoryview(data)
-    while view:
-        view = view[os.write(fd, view):]
+        fsync_dir(d.parent)
 
 
 def record(landing: Path, kind: str | Kind, decisions: Iterable[Mapping[str, str]], steward: str,
@@ -181,21 +167,8 @@ def record(landing: Path, kind: str | Kind, decisions: Iterable[Mapping[str, str
     folder = Path(landing) / "steward" / k.folder
     _ensure_dir(folder)
     final = folder / file_name(now)
-    tmp = folder / f".{final.name}.partial"
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
-    try:
-        half = len(data) // 2
-        _write_all(fd, data[:half])
-        fault_point(FAULT_MID_WRITE)  # tests kill the save here: only the hidden temporary exists
-        _write_all(fd, data[half:])
-        os.fsync(fd)
-    except BaseException:
-        os.close(fd)
-        tmp.unlink(missing_ok=True)
-        raise
-    os.close(fd)
-    os.rename(tmp, final)  # atomic: the build sees no file or the whole file
-    _fsync_dir(folder)
+    # tests kill the save halfway (FAULT_MID_WRITE): only the hidden temporary exists then
+    write_atomically(final, data, midway=lambda: fault_point(FAULT_MID_WRITE))
     return final
 
 
