@@ -4,7 +4,10 @@
 {% macro as_of_date() -%}
   {#- dbt var as_of_date wins; else $REVOPS_AS_OF (set by the CLI); else the run's start date (UTC). -#}
   {%- if var('as_of_date', none) not in (none, '') -%}{{ revops.date_literal('as_of_date', var('as_of_date')) }}
-  {%- elif env_var('REVOPS_AS_OF', '') != '' -%}{{ revops.date_literal('as_of_date', env_var('REVOPS_AS_OF'), ' (from REVOPS_AS_OF)') }}
+  {#- `execute` first: dbt re-parses every file whose parse read an env var that has changed
+      since, so reading the environment at parse time cost each build with a new date a re-parse of
+      the models using this macro. At run time the value is read as before. -#}
+  {%- elif execute and env_var('REVOPS_AS_OF', '') != '' -%}{{ revops.date_literal('as_of_date', env_var('REVOPS_AS_OF'), ' (from REVOPS_AS_OF)') }}
   {%- else -%}cast('{{ run_started_at.strftime("%Y-%m-%d") }}' as date){%- endif -%}
 {%- endmacro %}
 

@@ -294,6 +294,21 @@ def test_the_dbt_profile_is_the_same_for_the_parse_and_every_build():
     assert f"env_var('REVOPS_DBT_MEMORY_LIMIT', '{dbt_memory_limit(DEFAULT_DBT_MEMORY_BYTES)}')" in text
 
 
+def test_no_model_or_macro_reads_an_env_var_while_dbt_parses():
+    """dbt re-parses every file whose parse read an env var whose value has since changed: the
+    as-of date read through env_var() at parse time cost every build with a new date a re-parse of
+    the 15 models that use it. Each env_var() in models/ and macros/ is read at run time only."""
+    import re
+
+    unguarded = []
+    for path in [*(PROJECT / "models").rglob("*.sql"), *(PROJECT / "macros").rglob("*.sql")]:
+        for n, line in enumerate(path.read_text().splitlines(), 1):
+            for m in re.finditer(r"env_var\(", line):
+                if not re.search(r"\bexecute\s+and\b", line[:m.start()]):
+                    unguarded.append(f"{path.relative_to(PROJECT)}:{n}")
+    assert unguarded == [], unguarded
+
+
 # --- the shared build: every hostile file at once, at the default limits ------------------------------
 
 OUTSIDE_ROW = f"{acc(99001)},Outside Corp,2024-01-01T00:00:00.000Z\n"
