@@ -236,6 +236,43 @@ def test_publish_replaces_atomically_and_drops_a_stale_wal(tmp_path):
     assert tags["storage_version"].startswith(STORAGE_VERSION)
 
 
+def test_publishing_leaves_out_the_free_space_dbt_leaves_in_the_working_database(tmp_path):
+    """dbt replaces every table on each build and the working database keeps the freed blocks; a
+    byte copy carried them into the published file, which grew from build to build. Publishing
+    rewrites the database once much of it is free: the same tables, views, comments and rows in a
+    file that stays the size of the first publish."""
+    import duckdb
+
+    from orchestration.warehouse import STORAGE_VERSION, ensure_work_db, publish
+
+    work, target = tmp_path / "work" / "warehouse.duckdb", tmp_path / "serve" / "warehouse.duckdb"
+    ensure_work_db(work)
+
+    def rebuild():  # what a dbt build does to a table: a new copy, the old one dropped
+        con = duckdb.connect(str(work))
+        con.execute("create schema if not exists marts")
+        con.execute("create table marts.t__dbt_tmp as select range as x, md5(range::varchar) as h from range(600000)")
+        con.execute("checkpoint")
+        con.execute("drop table marts.t__dbt_tmp")
+        con.execute("create or replace table marts.t as select range as x, md5(range::varchar) as h "
+                    "from range(300000)")
+        con.execute("create or replace view marts.v as select count(*) as n from marts.t")
+        con.execute("comment on table marts.t is 'a mart'")
+        con.close()
+
+    sizes = []
+    for _ in range(3):
+        rebuild()
+        publish(work, target)
+        sizes.append(target.stat().st_size)
+    assert work.stat().st_size > 1.5 * sizes[0], (work.stat().st_size, sizes)  # the work file did keep free space
+    assert max(sizes) <= 1.05 * sizes[0], sizes
+    assert query(target, "select n from marts.v") == [(300000,)]
+    assert query(target, "select comment from duckdb_tables() where table_name = 't'") == [("a mart",)]
+    tags = query(target, "select tags from duckdb_databases() where database_name = current_database()")[0][0]
+    assert tags["storage_version"].startswith(STORAGE_VERSION)
+
+
 def test_one_build_lock_for_cli_builds_and_ui_steps(tmp_path):
     """A second CLI build is refused (or waits); a UI-launched run waits for the lock (its settings
     resource takes it with wait=True for the whole run)."""
