@@ -42,7 +42,8 @@ def cmd_generate(args: argparse.Namespace) -> int:
     from devtools.generate import generate
 
     t0 = time.perf_counter()
-    summary = generate(Path(args.out), accounts=args.accounts, seed=args.seed, end_date=args.end_date)
+    summary = generate(Path(args.out), accounts=args.accounts, seed=args.seed, end_date=args.end_date,
+                       vocabulary=args.vocabulary)
     print(f"generated {args.accounts} accounts into {args.out} in {time.perf_counter() - t0:.1f}s")
     for k, v in (summary or {}).items():
         print(f"  {k}: {v}")
@@ -184,6 +185,8 @@ def parser() -> argparse.ArgumentParser:
     g.add_argument("--seed", type=int, default=42)
     g.add_argument("--end-date", type=_date, default=settings.today_utc())
     g.add_argument("--out", default=str(settings.DEFAULT_LANDING))
+    g.add_argument("--vocabulary", choices=("full", "small"), default="full",
+                   help="name lists: full, or small so random names run out early (tests of the numbered variants)")
     g.set_defaults(func=cmd_generate)
 
     b = sub.add_parser("build", help="ingest, build and check the warehouse, then publish it")

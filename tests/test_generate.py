@@ -540,3 +540,104 @@ def test_planting_send_slots_leaves_every_other_file_unchanged(send_landing, tmp
         t.pop("send_time")
         t["counts"]["records"].pop("marketing/email_events")
     assert ta == tb
+
+
+# ------------------------------------------------------------------------------ name space exhaustion
+
+SMALL_VOCAB_ACCOUNTS = 400  # far more companies than the small vocabulary has random names
+
+
+def _random_company_names(names) -> int:
+    """An upper bound on the distinct company names new_company can draw at random."""
+    from devtools.generate import vocab
+
+    legal = {x for forms in vocab.LEGAL.values() for x in forms}
+    pairs = len(names.co_words_a) * len(names.co_words_b)
+    return pairs * (len(legal) + 2) + sum(len(v) ** 2 for v in names.last_names.values())
+
+
+def test_generation_past_the_end_of_the_name_space_finishes_with_unique_names(tmp_path):
+    """With the small vocabulary the random company names (and user names) run out early; the
+    generator must go on with numbered variants ("Blue Analytics 2 Inc.", blueanalytics2.com)
+    rather than retry forever. Run as a subprocess with a timeout, so a generator that loops
+    fails this test instead of hanging the suite."""
+    import subprocess
+    import sys
+
+    from devtools.generate import vocab
+
+    out = tmp_path / "small"
+    proc = subprocess.run(
+        [sys.executable, "-m", "devtools.generate", "--accounts", str(SMALL_VOCAB_ACCOUNTS), "--seed", str(SEED),
+         "--end-date", END.isoformat(), "--out", str(out), "--vocabulary", "small", "--quiet"],
+        cwd=Path(__file__).resolve().parents[1], capture_output=True, text=True, timeout=90)
+    assert proc.returncode == 0, proc.stderr
+    truth = json.loads((out / "_meta" / "ground_truth.json").read_text(encoding="utf-8"))
+    assert truth["generator"]["vocabulary"] == "small"
+    small = vocab.VOCABULARIES["small"]
+
+    # Salesforce ids: one record per id (records counts every key the generator wrote)
+    for obj in ("Account", "Contact", "Lead", "User"):
+        assert len(_latest_csv(out, f"crm/{obj}")) == truth["counts"]["records"][f"crm/{obj}"], obj
+
+    # users: more than there are name pairs, each with its own username
+    users = _latest_csv(out, "crm/User")
+    assert len(users) > len(small.first_names["en"]) * len(small.last_names["en"])
+    assert len({u["Username"] for u in users.values()}) == len(users)
+
+    # companies: every account with people is its own company, with its own name and domain
+    accounts = _latest_csv(out, "crm/Account")
+    contacts = _latest_csv(out, "crm/Contact")
+    with_people = {c["AccountId"] for c in contacts.values()}
+    companies = [a for aid, a in accounts.items() if aid in with_people]
+    names = [a["Name"] for a in companies]
+    assert len(companies) > _random_company_names(small)  # past the end of the random names
+    assert len(set(names)) == len(names)
+    assert any(re.search(r" \d+( |$)", n) for n in names)  # numbered variants were used
+    domains = [_domain(a["Website"]) for a in companies if a["Website"]]
+    assert len(set(domains)) == len(domains)
+    assert any(re.search(r"\d\.", d) for d in domains)
+
+    # people: records sharing a normalised email are one person (a converted lead and its
+    # contact, or a planted duplicate), never two people who drew the same address
+    leads = _latest_csv(out, "crm/Lead")
+    parent: dict[str, str] = {}
+
+    def find(x):
+        while parent.setdefault(x, x) != x:
+            x = parent[x]
+        return x
+
+    for lead in leads.values():
+        if lead["ConvertedContactId"]:
+            parent[find(lead["Id"])] = find(lead["ConvertedContactId"])
+    for c in truth["dirt"]["duplicate_clusters"]:
+        ids = [r["id"] for r in c["records"]]
+        for rid in ids[1:]:
+            parent[find(rid)] = find(ids[0])
+    holders: dict[str, set[str]] = {}
+    for rec in [*leads.values(), *contacts.values()]:
+        if rec["IsDeleted"] == "false" and rec["Email"].strip() and "@" in rec["Email"]:
+            holders.setdefault(normalise_email(rec["Email"]), set()).add(find(rec["Id"]))
+    shared = {e: h for e, h in holders.items() if len(h) > 1}
+    assert not shared, list(shared.items())[:5]
+    assert len(holders) > 100 * len(small.first_names["en"]) * len(small.last_names["en"])  # from 3 x 3 names
+
+
+def test_the_ground_truth_is_written_piece_by_piece_as_json_dumps_would(truth):
+    import io
+
+    from devtools.generate.core import write_json
+    from devtools.generate.truth import Members
+
+    samples = [truth, {}, [], {"a": [], "b": {}, "c": [1, 2.5, None, True, "é\u2028\"x\""], "d": {"e": [{"f": 1}]}},
+               {1: "int key", "s": 2}, [[[]], {"k": [0.1, 1e-07]}]]
+    for obj in samples:
+        for depth in (0, 1, 2, 3, 5):
+            buf = io.StringIO()
+            write_json(buf, obj, depth)
+            assert buf.getvalue() == json.dumps(obj, ensure_ascii=False, separators=(",", ":"))
+    for items in ([], [("a", {"x": 1}), ("b", [2])]):
+        buf = io.StringIO()
+        write_json(buf, {"m": Members(lambda items=items: iter(items))}, 3)
+        assert buf.getvalue() == json.dumps({"m": dict(items)}, ensure_ascii=False, separators=(",", ":"))

@@ -547,7 +547,9 @@ class Billing:
         k = 0
         paid_index = 0
         prev_ps = None
-        while True:
+        a_d, e_d = to_date(anchor), to_date(tend)
+        cycles = ((e_d.year - a_d.year) * 12 + e_d.month - a_d.month) // months + 2  # then ps > tend
+        while k < cycles:
             ps = add_months(anchor, k * months)
             pe = add_months(anchor, (k + 1) * months)
             if ps > tend:

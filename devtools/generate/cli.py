@@ -36,6 +36,9 @@ def parser(prog: str = "revops generate") -> argparse.ArgumentParser:
     p.add_argument("--end-date", type=_date, default=None,
                    help="last day with events, YYYY-MM-DD (default: today, UTC)")
     p.add_argument("--out", type=Path, default=DEFAULT_OUT, help=f"landing folder to write (default {DEFAULT_OUT})")
+    p.add_argument("--vocabulary", choices=("full", "small"), default="full",
+                   help="name lists: full (default) or small, a few words only, so the random company and "
+                        "people names run out early and the numbered variants are used (for tests)")
     p.add_argument("--quiet", action="store_true", help="print nothing on success")
     return p
 
@@ -46,7 +49,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
     end = args.end_date or dt.datetime.now(dt.timezone.utc).date()
     t = time.perf_counter()
-    summary = generate(args.out, accounts=args.accounts, seed=args.seed, end_date=end)
+    summary = generate(args.out, accounts=args.accounts, seed=args.seed, end_date=end, vocabulary=args.vocabulary)
     if not args.quiet:
         summary["seconds"] = round(time.perf_counter() - t, 2)
         json.dump(summary, sys.stdout, indent=2)

@@ -20,6 +20,7 @@ from .crm import MONTH_SEASON, Crm
 from .finance import Fx, gtm_expenses
 from .marketing import AD_COLUMNS, TOUCH_COLUMNS, Marketing
 from .util import DAY, HOUR, Clock, Quota, SfIds, StripeIds, add_months_date
+from .vocab import VOCABULARIES
 from .writer import Sinks
 
 YEARS = 3
@@ -43,6 +44,7 @@ class Context:
     marketing: Marketing | None = None
     billing: Billing | None = None
     summary: dict = field(default_factory=dict)
+    vocabulary: str = "full"
 
 
 def window(end_date: dt.date) -> tuple[dt.date, dt.date]:
@@ -112,14 +114,19 @@ def _make_sinks(clock: Clock) -> Sinks:
     return s
 
 
-def generate(out: Path, accounts: int = 2000, seed: int = 42, end_date: dt.date | None = None) -> dict:
+def generate(out: Path, accounts: int = 2000, seed: int = 42, end_date: dt.date | None = None,
+             vocabulary: str = "full") -> dict:
     """Write every landing object of the landing contract (docs/landing.md) under ``out`` and
     ``out/_meta/ground_truth.json``. Same arguments => byte-identical files.
 
     ``accounts`` is the number of CRM Account records; ``end_date`` (default: today) is the last
-    day with events, and the window starts three years earlier. Returns a summary of counts."""
+    day with events, and the window starts three years earlier. ``vocabulary="small"`` draws
+    company and people names from a few words only (vocab.VOCABULARIES), so the random names run
+    out early and the numbered fallbacks are used (for tests). Returns a summary of counts."""
     if accounts < 1:
         raise ValueError("accounts must be >= 1")
+    if vocabulary not in VOCABULARIES:
+        raise ValueError(f"vocabulary must be one of {sorted(VOCABULARIES)}")
     end_date = end_date or dt.date.today()
     out = Path(out)
     start, end = window(end_date)
@@ -128,19 +135,20 @@ def generate(out: Path, accounts: int = 2000, seed: int = 42, end_date: dt.date 
     _clean(out)
     sinks = _make_sinks(clock)
     try:
-        return _run(out, clock, sinks, accounts, seed, start, end)
+        return _run(out, clock, sinks, accounts, seed, start, end, vocabulary)
     finally:
         sinks.close()
 
 
-def _run(out: Path, clock: Clock, sinks: Sinks, accounts: int, seed: int, start: dt.date, end: dt.date) -> dict:
+def _run(out: Path, clock: Clock, sinks: Sinks, accounts: int, seed: int, start: dt.date, end: dt.date,
+         vocabulary: str = "full") -> dict:
     ctx = Context(
         clock=clock, seed=seed, n_accounts=accounts,
         rng_crm=random.Random(f"{seed}|crm"), rng_billing=random.Random(f"{seed}|billing"),
         rng_marketing=random.Random(f"{seed}|marketing"),
         np_rng=np.random.default_rng([seed & 0xFFFFFFFF, 7]),
         sf_ids=SfIds(random.Random(f"{seed}|sfid")), stripe_ids=StripeIds(random.Random(f"{seed}|stripeid")),
-        sinks=sinks,
+        sinks=sinks, vocabulary=vocabulary,
     )
     ctx.fx = Fx(clock, random.Random(f"{seed}|fx"))
     ctx.marketing = Marketing(ctx)
@@ -173,12 +181,15 @@ def _run(out: Path, clock: Clock, sinks: Sinks, accounts: int, seed: int, start:
     gtm_expenses(clock, random.Random(f"{seed}|gtm"), sinks["finance/gtm_expenses"], crm.headcount, paying_at,
                  MONTH_SEASON)
 
+    usage_accounts = sorted(crm.usage_accounts, key=lambda a: a[0])
+    _release(ctx, crm, pq)
     objects = {}
     for folder, sink in sinks.by_name.items():
         files = sink.write(out, seed)
         objects[folder] = {"files": files, "records": sink.records, "rows": sink.rows}
     labels, ends = sinks.monthly
-    rows = product.usage_daily(clock, ctx.np_rng, sorted(crm.usage_accounts, key=lambda a: a[0]), out, labels, ends)
+    rows = product.usage_daily(clock, ctx.np_rng, usage_accounts, out, labels, ends)
+    del usage_accounts
     objects["product/usage_daily"] = {"files": len(list((out / "product" / "usage_daily").glob("*.csv"))),
                                       "records": rows, "rows": rows}
     summary = {
@@ -199,6 +210,48 @@ def _run(out: Path, clock: Clock, sinks: Sinks, accounts: int, seed: int, start:
     meta = out / "_meta"
     meta.mkdir(exist_ok=True)
     with open(meta / "ground_truth.json", "w", encoding="utf-8") as f:
-        f.write(json.dumps(gt, ensure_ascii=False, separators=(",", ":")))
+        write_json(f, gt, depth=3)
         f.write("\n")
     return summary
+
+
+def _release(ctx: Context, crm: Crm, pq: people_quality.PeopleQuality) -> None:
+    """Drop what only the simulation needed once every record is emitted (the extracts are written
+    next, then the ground truth is assembled): its memory is reused by both."""
+    ctx.sf_ids.used.clear()
+    ctx.marketing.audience = []
+    crm.release()
+    pq.contacts = []
+
+
+def _dumps(obj) -> str:
+    return json.dumps(obj, ensure_ascii=False, separators=(",", ":"))
+
+
+def write_json(f, obj, depth: int) -> None:
+    """Write ``_dumps(obj)`` to ``f`` piece by piece: the same text, but dicts and lists down to
+    ``depth`` levels are written member by member, so the text of a large ground truth (about
+    170 MB at 100,000 accounts) is never held in memory at once. A ``truth.Members`` is written as
+    the JSON object of the pairs it yields (``_dumps`` cannot write it)."""
+    if isinstance(obj, truth.Members):  # generated member by member; each value written whole
+        sep = "{"
+        for k, v in obj.items():
+            f.write(f"{sep}{_dumps(k)}:{_dumps(v)}")
+            sep = ","
+        f.write("}" if sep == "," else "{}")
+    elif depth > 0 and isinstance(obj, dict) and obj and all(isinstance(k, str) for k in obj):
+        sep = "{"
+        for k, v in obj.items():
+            f.write(f"{sep}{_dumps(k)}:")
+            write_json(f, v, depth - 1)
+            sep = ","
+        f.write("}")
+    elif depth > 0 and isinstance(obj, list) and obj:
+        sep = "["
+        for v in obj:
+            f.write(sep)
+            write_json(f, v, depth - 1)
+            sep = ","
+        f.write("]")
+    else:
+        f.write(_dumps(obj))

@@ -54,6 +54,14 @@ SHOWCASE_COUNTRIES = ("United States", "United Kingdom", "Germany", "Japan")
 MONTH_SEASON = (1.05, 1.05, 1.10, 1.0, 1.0, 0.92, 0.78, 0.72, 1.05, 1.15, 1.10, 0.82)
 TRADE_SHOWS = ("SaaStr Annual", "Dreamforce", "RevOps Summit", "Pavilion CRO Summit", "Web Summit",
                "B2B Marketing Expo", "Gartner Sales Conference", "Forecasting World")
+# Random draws of a company or user name before a numbered variant is taken ("Blue Analytics 2
+# Inc.", blueanalytics2.com): generous while no draw has ever failed that often, so datasets whose
+# name space is far from used up are drawn exactly as before the bound existed (2,000 accounts
+# need at most 5 draws, 20,000 at most 148 with seed 7); few once a draw has failed, because the
+# space is then nearly used up and further draws mostly collide (decision 109).
+FRESH_DRAWS = 512
+SATURATED_DRAWS = 12
+LEAD_COMPANIES_REUSED = 200  # an unconverted lead may come from one of the latest 200 lead companies
 WEBINAR_TOPICS = ("Forecast accuracy", "NRR deep dive", "Pipeline hygiene", "CAC payback", "Territory planning",
                   "Revenue leakage", "Cohort analysis", "Attribution that works")
 
@@ -74,6 +82,67 @@ class Rec:
     def row(self) -> dict:
         return self.versions[-1][1]
 
+    def keep_only(self, fields: tuple[str, ...], tend: int) -> None:
+        """Once emitted, keep only what later readers use (send_time.py, people_quality.py): the
+        first, the latest-at-``tend`` and the last version, each with ``fields`` only."""
+        v = self.versions
+        at_end = max((i for i, (t, _) in enumerate(v) if t <= tend), default=0)
+        self.versions = [(v[i][0], KeptRow((f, v[i][1][f]) for f in fields))
+                         for i in sorted({0, at_end, len(v) - 1})]
+
+
+class KeptRow(dict):
+    """The fields ``Rec.keep_only`` kept of an emitted record: reading any other is an error
+    rather than a silent default (add the field to KEPT_FIELDS instead)."""
+
+    def get(self, key, default=None):
+        if key not in self:
+            raise KeyError(f"{key!r} is not kept of emitted records (crm.KEPT_FIELDS)")
+        return self[key]
+
+
+class PersonRec:
+    """A Lead or Contact for the people ground truth (truth.py reads it like the dict it was):
+    slots take a third of a dict's memory, and there are about 4.5 per account."""
+
+    __slots__ = ("key", "object", "id", "created", "mql", "sql", "conv_opp", "lead_source")
+
+    def __init__(self, **fields):
+        for k, v in fields.items():
+            setattr(self, k, v)
+
+    def __getitem__(self, k):
+        return getattr(self, k)
+
+    def __setitem__(self, k, v):
+        setattr(self, k, v)
+
+
+class RecordInfo:
+    """What the ground truth needs of a Lead or Contact ("deleted", "lastmod", "converted"), read
+    and written like the dict it was; slots take a third of a dict's memory."""
+
+    __slots__ = ("deleted", "lastmod", "converted")
+
+    def __contains__(self, k) -> bool:
+        return hasattr(self, k)
+
+    def __getitem__(self, k):
+        try:
+            return getattr(self, k)
+        except AttributeError:
+            raise KeyError(k) from None
+
+    def __setitem__(self, k, v) -> None:
+        setattr(self, k, v)
+
+    def get(self, k, default=None):
+        return getattr(self, k, default)
+
+
+# the fields of emitted Contacts and Accounts that send_time.py and people_quality.py read later
+KEPT_FIELDS = {"Contact": ("AccountId", "Email", "IsDeleted"), "Account": ("BillingCountry", "Industry", "IsDeleted")}
+
 
 class Crm:
     def __init__(self, ctx):
@@ -89,11 +158,11 @@ class Crm:
         self.n_accounts = ctx.n_accounts
         self.sink = {name: ctx.sinks[f"crm/{name}"] for name in COLUMNS}
         # ground-truth collectors
-        self.people_recs: list[dict] = []
+        self.people_recs: list = []  # PersonRec or dict
         self.ocr_by_contact: dict[str, list[str]] = {}
         self.by_norm: dict[str, list] = {}  # normalised valid email -> [(object, id)]
         self.email_records: list[tuple] = []  # (raw email, object, id)
-        self.record_info: dict[str, dict] = {}  # Lead/Contact id -> {"deleted", "lastmod", "converted"}
+        self.record_info: dict[str, RecordInfo] = {}  # Lead/Contact id -> "deleted", "lastmod", "converted"
         self.opps: dict[str, dict] = {}
         self.dup_clusters: list[dict] = []
         self.won_not_billed: list[dict] = []
@@ -106,13 +175,25 @@ class Crm:
         self.names_used: set[str] = set()
         self.domains_used: set[str] = set()
         self.emails_used: set[str] = set()
+        self.vocab = V.VOCABULARIES[getattr(ctx, "vocabulary", "full")]
+        self.draws = FRESH_DRAWS  # random name draws before a numbered variant (FRESH_DRAWS)
+        self.name_numbers: dict[str, int] = {}  # base of a numbered variant -> last number given
         self.account_companies: list[tuple] = []  # (company, account id)
         self.account_recs: dict[str, Rec] = {}  # account id -> Rec (accounts with people; send_time.py)
         self.contact_recs: list[Rec] = []  # every Contact in creation order (send_time.py)
-        self.lead_companies: list[dict] = []
+        self._lead_members: dict[str, Rec] = {}  # lead id -> its CampaignMember, until emitted
+        self.lead_companies: list[dict] = []  # the latest LEAD_COMPANIES_REUSED companies of unconverted leads
         self.counts = {"accounts": 0, "paying_accounts": 0}
         self._users()
         self._campaigns()
+
+    def release(self) -> None:
+        """Drop the state only the simulation needs (core._release): uniqueness sets, retained
+        records and companies. The ground-truth collectors stay."""
+        for name in ("names_used", "domains_used", "emails_used", "name_numbers"):
+            getattr(self, name).clear()
+        self.account_recs, self.contact_recs, self.account_companies, self.lead_companies = {}, [], [], []
+        self.usage_accounts, self._owner_cache = [], {}
 
     # ------------------------------------------------------------------ records
     def new(self, obj: str, prefix: str, t: int, row: dict, key: str | None = None) -> Rec:
@@ -150,7 +231,7 @@ class Crm:
             for t, row in rec.versions:
                 if t <= self.c.tend:
                     last = (t, row)
-            info = self.record_info.setdefault(rec.key, {})
+            info = self.record_info.setdefault(rec.key, RecordInfo())
             if last is not None:
                 info["lastmod"] = last[0]
                 info["deleted"] = last[1].get("IsDeleted") == "true"
@@ -165,14 +246,21 @@ class Crm:
 
         def add(role, title, dept, hire, manager=None, leave=None):
             lang = "en"
-            while True:
-                first = rng.choice(V.FIRST_NAMES[lang])
-                last = rng.choice(V.LAST_NAMES[lang])
+            suffix = ""
+            for _ in range(self.draws):
+                first = rng.choice(self.vocab.first_names[lang])
+                last = rng.choice(self.vocab.last_names[lang])
                 if f"u|{first}|{last}" not in self.names_used:
                     self.names_used.add(f"u|{first}|{last}")
                     break
+            else:
+                # every name drawn is taken: the same name again, with a numbered username
+                self.draws = SATURATED_DRAWS
+                n = self._number(f"u|{first}|{last}", lambda k: f"u|{first}|{last}|{k}" not in self.names_used)
+                self.names_used.add(f"u|{first}|{last}|{n}")
+                suffix = str(n)
             uid = self.ids.new("005", hire)
-            email = f"{_ascii(first)}.{_ascii(last)}@{V.VENDOR_DOMAIN}"
+            email = f"{_ascii(first)}.{_ascii(last)}{suffix}@{V.VENDOR_DOMAIN}"
             u = {"id": uid, "role": role, "hire": hire, "leave": leave, "manager": manager}
             row = {"Username": email, "LastName": last, "FirstName": first, "Name": f"{first} {last}",
                    "CompanyName": "QuantaFlow", "Department": dept, "Title": title, "Email": email,
@@ -288,6 +376,18 @@ class Crm:
         return lst[max(i, 0)][1]
 
     # ------------------------------------------------------------------ companies & people
+    def _number(self, base: str, free) -> int:
+        """The next number for a numbered variant of ``base`` that ``free(n)`` accepts. Numbers
+        count up per base, so the first candidate is nearly always free; the loop is bounded
+        because each number gives a different name, and fewer names than the bound are taken."""
+        n = self.name_numbers.get(base, 1)
+        for _ in range(len(self.names_used) + len(self.domains_used) + len(self.emails_used) + 2):
+            n += 1
+            if free(n):
+                self.name_numbers[base] = n
+                return n
+        raise AssertionError(f"no free numbered variant of {base!r}")  # unreachable (pigeonhole)
+
     def new_company(self, country_row=None) -> dict:
         rng = self.rng
         row = country_row or weighted(rng, [(r, r[1]) for r in V.COUNTRIES])
@@ -295,12 +395,13 @@ class Crm:
         if country == "United States" and rng.random() < 0.35:
             off = V.US_WEST
         name_lang = lang
-        while True:
-            a, b = rng.choice(V.CO_WORDS_A), rng.choice(V.CO_WORDS_B)
+        words_a, words_b, last_names = self.vocab.co_words_a, self.vocab.co_words_b, self.vocab.last_names
+        for _ in range(self.draws):
+            a, b = rng.choice(words_a), rng.choice(words_b)
             legal = rng.choice(V.LEGAL[name_lang])
             r = rng.random()
             if r < 0.012:
-                l1, l2 = rng.choice(V.LAST_NAMES[name_lang]), rng.choice(V.LAST_NAMES[name_lang])
+                l1, l2 = rng.choice(last_names[name_lang]), rng.choice(last_names[name_lang])
                 name = f"{l1}, {l2} & Partners"
                 slug = _ascii(l1 + l2)
             elif r < 0.02:
@@ -321,6 +422,15 @@ class Crm:
                 if domain in self.domains_used:
                     continue
             break
+        else:
+            # the random names are (nearly) used up: a numbered variant of the last draw, e.g.
+            # "Blue Analytics 2 Inc." at blueanalytics2.com; numbers never run out
+            self.draws = SATURATED_DRAWS
+            slug = _ascii(a + b)
+            tld = rng.choice(tlds)
+            n = self._number(slug, lambda k: f"{a} {b} {k} {legal}".strip() not in self.names_used
+                             and f"{slug}{k}{tld}" not in self.domains_used)
+            name, domain = f"{a} {b} {n} {legal}".strip(), f"{slug}{n}{tld}"
         self.names_used.add(name)
         self.domains_used.add(domain)
         fmt = rng.random()
@@ -350,8 +460,8 @@ class Crm:
         rng = self.rng
         lang = co["lang"]
         for _ in range(50):
-            first = rng.choice(V.FIRST_NAMES[lang])
-            last = rng.choice(V.LAST_NAMES[lang])
+            first = rng.choice(self.vocab.first_names[lang])
+            last = rng.choice(self.vocab.last_names[lang])
             if (first, last) not in co["names"]:
                 break
         co["names"].add((first, last))
@@ -375,6 +485,8 @@ class Crm:
         else:
             email = f"{fa}.{la}.{rng.getrandbits(40):x}@{co['domain']}"
             norm = normalise_email(email)
+            if norm in self.emails_used:
+                email, norm = self.numbered_email(email)
         self.emails_used.add(norm)
         return {"first": first, "last": last, "email": email, "norm": norm, "co": co,
                 "title": rng.choice(V.TITLES)}
@@ -402,8 +514,23 @@ class Crm:
             norm = normalise_email(email)
             if norm not in self.emails_used:
                 break
+        else:
+            email, norm = self.numbered_email(email)
         self.emails_used.add(norm)
         p["email"], p["norm"] = email, norm
+
+    def numbered_email(self, email: str) -> tuple[str, str]:
+        """(email, normalised) of a numbered variant of ``email`` (a digit run before the ``+`` or
+        ``@`` of its local part, or at its end) whose normalised form is not taken yet."""
+        at = email.rfind("@")
+        cut = email.find("+", 0, at) if at > 0 else -1
+        cut = cut if cut > 0 else (at if at > 0 else len(email))
+        head, tail = email[:cut], email[cut:]
+
+        def free(k):
+            return normalise_email(f"{head}{k}{tail}") not in self.emails_used
+        e = f"{head}{self._number('@' + head + tail, free)}{tail}"
+        return e, normalise_email(e)
 
     def email_variant(self, email: str) -> str:
         rng = self.rng
@@ -500,13 +627,13 @@ class Crm:
                 "Id": hid, "IsDeleted": "false", "LeadId": lid, "CreatedById": owner if field != "created" else self.integration_user,
                 "CreatedDate": self.sf(t), "Field": field, "DataType": "DynamicEnum" if field == "Status" else "",
                 "OldValue": ov, "NewValue": nv})
-        pr = {"key": self.person_key(email, lid), "object": "Lead", "id": lid, "created": t_lead, "mql": mql_t,
-              "sql": sql_t, "conv_opp": None, "lead_source": lead_source}
+        pr = PersonRec(key=self.person_key(email, lid), object="Lead", id=lid, created=t_lead, mql=mql_t,
+                       sql=sql_t, conv_opp=None, lead_source=lead_source)
         if campaign:
-            pr["_member"] = self.campaign_member(campaign, t_lead, lead_id=lid)
+            self._lead_members[lid] = self.campaign_member(campaign, t_lead, lead_id=lid)
         self.people_recs.append(pr)
         self._track_email(email, "Lead", lid)
-        info = self.record_info.setdefault(lid, {})
+        info = self.record_info.setdefault(lid, RecordInfo())
         info["converted"] = path == "convert"
         if email:
             self.mkt.register(t_lead, email, self.offset_at(co, t_lead), email_quality(email))
@@ -535,11 +662,10 @@ class Crm:
                "CreatedById": owner}
         rec = self.new("Contact", "003", t, row)
         self.contact_recs.append(rec)
-        self.people_recs.append({"key": self.person_key(email, rec.key), "object": "Contact", "id": rec.key,
-                                 "created": t, "mql": None, "sql": None, "conv_opp": None,
-                                 "lead_source": lead_source})
+        self.people_recs.append(PersonRec(key=self.person_key(email, rec.key), object="Contact", id=rec.key,
+                                          created=t, mql=None, sql=None, conv_opp=None, lead_source=lead_source))
         self._track_email(email, "Contact", rec.key)
-        self.record_info.setdefault(rec.key, {})["converted"] = False
+        self.record_info.setdefault(rec.key, RecordInfo())["converted"] = False
         if email:
             self.mkt.register(t, email, self.offset_at(p["co"], t), email_quality(email))
         return rec
@@ -757,6 +883,7 @@ class Crm:
         for rec in self._pending_members:
             self.sink["CampaignMember"].add(rec.key, rec.versions)
         self._pending_members = []
+        self._lead_members = {}
 
     def duplicate_account(self, t: int) -> None:
         """An account created by mistake (a near-duplicate of an existing one) and deleted."""
@@ -776,6 +903,13 @@ class Crm:
         self.counts["accounts"] += 1
 
     def account(self, t_acc: int, country_row=None, showcase: bool = False) -> None:
+        n_contacts = len(self.contact_recs)
+        self._account(t_acc, country_row, showcase)
+        acc = self.account_recs[self.account_companies[-1][1]]
+        for rec in (acc, *self.contact_recs[n_contacts:]):  # emitted: later readers need little of them
+            rec.keep_only(KEPT_FIELDS["Account" if rec is acc else "Contact"], self.c.tend)
+
+    def _account(self, t_acc: int, country_row=None, showcase: bool = False) -> None:
         rng, c = self.rng, self.c
         co = self.new_company(country_row)
         owner = self.owner("ae", t_acc)
@@ -873,8 +1007,8 @@ class Crm:
                                       name=f"{co['name']} - New Business", owner=owner, slip_ok=False,
                                       deleted_at=(t_d if not won_dup else res["_T"] + HOUR) + rng.randrange(DAY, 10 * DAY),
                                       behaviour_ok=False, start_stage=0 if not won_dup else 7)
-        if lead_rec is not None and lead_pr.get("_member") is not None:
-            self.upd(lead_pr["_member"], t_acc, ContactId=contact.key)
+        if lead_rec is not None and lead_rec.key in self._lead_members:
+            self.upd(self._lead_members[lead_rec.key], t_acc, ContactId=contact.key)
         if lead_rec is not None and lead_rec.row["IsConverted"] != "true":
             self.upd(lead_rec, t_acc, IsConverted="true", ConvertedDate=self.ds(t_acc), ConvertedAccountId=acc_id,
                      ConvertedContactId=contact.key, Status=V.S_CONVERTED)
@@ -1043,6 +1177,8 @@ class Crm:
             email = f"{fa}.{la}.{rng.randrange(10, 99)}@gmail.com"
             if normalise_email(email) in self.emails_used:
                 email = f"{fa}{la}{rng.randrange(100, 999)}@gmail.com"
+                if normalise_email(email) in self.emails_used:
+                    email = self.numbered_email(email)[0]
             self.emails_used.add(normalise_email(email))
         meta_late = None
         if link == "metadata" and rng.random() < 0.1:
@@ -1172,10 +1308,12 @@ class Crm:
         if r < 0.08 and self.account_companies:
             co = rng.choice(self.account_companies)[0]
         elif r < 0.3 and self.lead_companies:
-            co = rng.choice(self.lead_companies[-200:])
+            co = rng.choice(self.lead_companies[-LEAD_COMPANIES_REUSED:])
         else:
             co = self.new_company()
             self.lead_companies.append(co)
+            if len(self.lead_companies) >= 2 * LEAD_COMPANIES_REUSED:  # older ones are never drawn again
+                del self.lead_companies[:-LEAD_COMPANIES_REUSED]
         p = self.new_person(co, freemail_p=0.18)
         dirt = None
         for kind, p_kind in (("syntax", 0.012), ("disposable", 0.012), ("role", 0.01), ("typo", 0.009),

@@ -18,6 +18,7 @@ from __future__ import annotations
 import random
 
 from . import vocab as V
+from .crm import RecordInfo
 from .util import DAY, normalise_email
 
 DECISION_COLUMNS = ("record_id_a", "record_id_b", "decision", "decided_by", "decided_at", "note")
@@ -102,7 +103,7 @@ class PeopleQuality:
         crm.people_recs.append({"key": crm.person_key(email, rec.key), "object": "Lead", "id": rec.key,
                                 "created": t, "mql": None, "sql": None, "conv_opp": None, "lead_source": "Web"})
         crm._track_email(email, "Lead", rec.key)
-        crm.record_info.setdefault(rec.key, {})["converted"] = False
+        crm.record_info.setdefault(rec.key, RecordInfo())["converted"] = False
         return rec.key
 
     def plant(self, crm) -> None:

@@ -9,6 +9,7 @@ import numpy as np
 from .util import DAY, Clock
 
 COLUMNS = ("date", "crm_account_id", "active_users", "events")
+CHUNK_ROWS = 100_000
 
 
 def usage_daily(clock: Clock, rng: np.random.Generator, accounts: list[tuple[str, list]], out: Path,
@@ -69,12 +70,14 @@ def usage_daily(clock: Clock, rng: np.random.Generator, accounts: list[tuple[str
         au = np.concatenate([p[2] for p in parts])
         ev = np.concatenate([p[3] for p in parts])
         order = np.lexsort((acc, day))
-        lines = [f"{date_str[d]},{acc_ids[a]},{u},{e}\n" for d, a, u, e in
-                 zip(day[order].tolist(), acc[order].tolist(), au[order].tolist(), ev[order].tolist())]
+        day, acc, au, ev = day[order], acc[order], au[order], ev[order]
         with open(folder / f"{label}_usage_daily.csv", "w", encoding="utf-8", newline="") as f:
             f.write(header)
-            f.write("".join(lines))
-        rows += len(lines)
+            for i in range(0, order.size, CHUNK_ROWS):  # a chunk of lines at a time: bounded memory
+                j = i + CHUNK_ROWS
+                f.write("".join(f"{date_str[d]},{acc_ids[a]},{u},{e}\n" for d, a, u, e in
+                                zip(day[i:j].tolist(), acc[i:j].tolist(), au[i:j].tolist(), ev[i:j].tolist())))
+        rows += order.size
     if rows == 0:
         (folder / f"{labels[-1]}_usage_daily.csv").write_text(header, encoding="utf-8")
     return rows

@@ -27,6 +27,15 @@ def classify(email: str) -> tuple[str, list[str], str | None]:
     return "valid", [], None
 
 
+class Members:
+    """A JSON object that is written member by member (core.write_json) and never held whole:
+    ``items()`` yields its (key, value) pairs. People and opportunities are most of the ground
+    truth (about 150 MB of text at 100,000 accounts)."""
+
+    def __init__(self, items):
+        self.items = items
+
+
 def build(ctx, crm, billing, marketing) -> dict:
     clock = ctx.clock
     tend = clock.tend
@@ -39,9 +48,13 @@ def build(ctx, crm, billing, marketing) -> dict:
         if info.get(pr["id"], {}).get("deleted") or pr["created"] > tend:
             continue
         groups.setdefault(pr["key"], []).append(pr)
-    people = {}
-    for key in sorted(groups):
-        recs = sorted(groups[key], key=lambda r: (r["created"], r["id"]))
+
+    def people():
+        for key in sorted(groups):
+            yield key, _person(key, groups[key])
+
+    def _person(key, recs):
+        recs = sorted(recs, key=lambda r: (r["created"], r["id"]))
         lead_at = recs[0]["created"]
         mqls = [r["mql"] for r in recs if r["mql"] is not None and r["mql"] <= tend]
         sqls = [r["sql"] for r in recs if r["sql"] is not None and r["sql"] <= tend]
@@ -70,9 +83,9 @@ def build(ctx, crm, billing, marketing) -> dict:
                 if r["lead_source"]:
                     channel = V.LEAD_SOURCE_CHANNEL[r["lead_source"]]
                     break
-        people[key] = {"records": [r["id"] for r in recs], "lead_at": _iso(clock, lead_at),
-                       "mql_at": _iso(clock, mql_at), "sql_at": _iso(clock, sql_at),
-                       "opportunity_at": _iso(clock, opp_at), "customer_at": customer_at, "channel": channel}
+        return {"records": [r["id"] for r in recs], "lead_at": _iso(clock, lead_at),
+                "mql_at": _iso(clock, mql_at), "sql_at": _iso(clock, sql_at),
+                "opportunity_at": _iso(clock, opp_at), "customer_at": customer_at, "channel": channel}
 
     # ---- duplicate clusters -------------------------------------------------------------------
     clusters = []
@@ -136,15 +149,15 @@ def build(ctx, crm, billing, marketing) -> dict:
                 for cid, c in customers.items() if c["link"] == "none"]
 
     # ---- opportunities ------------------------------------------------------------------------
-    opp_out = {}
-    for oid in sorted(opps):
-        o = opps[oid]
-        opp_out[oid] = {k: v for k, v in o.items() if not k.startswith("_")}
+    def opp_out():
+        for oid in sorted(opps):
+            yield oid, {k: v for k, v in opps[oid].items() if not k.startswith("_")}
 
     return {
         "schema_version": SCHEMA_VERSION,
         "generator": {"accounts": ctx.n_accounts, "seed": ctx.seed, "start_date": clock.start.isoformat(),
-                      "end_date": clock.end.isoformat()},
+                      "end_date": clock.end.isoformat(),
+                      **({"vocabulary": ctx.vocabulary} if ctx.vocabulary != "full" else {})},
         "assumptions": {
             "as_of_date": clock.end.isoformat(), "reporting_currency": "USD", "billing_grace_days": 30,
             "contract_tolerance": 0.02,
@@ -176,8 +189,8 @@ def build(ctx, crm, billing, marketing) -> dict:
             "forecast": {k: sorted(v) for k, v in crm.fc_flags.items()},
             "unpaid_invoices": billing.unpaid_invoices,
         },
-        "opportunities": opp_out,
-        "people": people,
+        "opportunities": Members(opp_out),
+        "people": Members(people),
         "billing_customers": customers,
     }
 

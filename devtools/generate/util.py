@@ -10,6 +10,9 @@ import calendar
 import datetime as dt
 import random
 import re
+import sys
+
+import numpy as np
 
 DAY = 86400
 HOUR = 3600
@@ -105,18 +108,52 @@ def sf_checksum(id15: str) -> str:
     return "".join(out)
 
 
+class IntSet:
+    """A set of int64 values in 8 bytes each (a Python set of ints takes about 70): a sorted
+    array plus a small set of the latest additions, merged into the array when it fills up."""
+
+    RECENT = 1 << 16
+
+    def __init__(self):
+        self.sorted = np.empty(0, dtype=np.int64)
+        self.recent: set[int] = set()
+
+    def __len__(self) -> int:
+        return self.sorted.size + len(self.recent)
+
+    def __contains__(self, n: int) -> bool:
+        if n in self.recent:
+            return True
+        a = self.sorted
+        i = int(a.searchsorted(n))
+        return i < a.size and int(a[i]) == n
+
+    def add(self, n: int) -> None:
+        """Add ``n``, which must not be in the set yet."""
+        self.recent.add(n)
+        if len(self.recent) >= self.RECENT:
+            new = np.fromiter(self.recent, dtype=np.int64, count=len(self.recent))
+            new.sort()
+            self.sorted = np.insert(self.sorted, self.sorted.searchsorted(new), new)
+            self.recent = set()
+
+
 class SfIds:
     """18-character Salesforce IDs: key prefix + pod + a base-62 counter derived from the
     creation instant (so IDs sort by creation time, like real ones) + case checksum."""
 
     def __init__(self, rng: random.Random):
         self.rng = rng
-        self.used: dict[str, set[int]] = {}
+        self.used: dict[str, IntSet] = {}
 
     def new(self, prefix: str, t: int) -> str:
-        used = self.used.setdefault(prefix, set())
+        used = self.used.get(prefix)
+        if used is None:
+            used = self.used[prefix] = IntSet()
         n = max(t, 0) * 64 + self.rng.randrange(64)
-        while n in used:
+        for _ in range(len(used) + 1):  # n, n+1, ..., n+len(used): one of them is free
+            if n not in used:
+                break
             n += 1
         used.add(n)
         id15 = prefix + "4x0" + b62(n, 9)
@@ -170,15 +207,17 @@ _SYNTAX = re.compile(r"^[a-z0-9._%+'\-]+@[a-z0-9\-]+(\.[a-z0-9\-]+)*\.[a-z]{2,}$
 
 
 def normalise_email(e: str) -> str:
+    """The normalised form of an address (interned: the generator keeps each one in several
+    places, one copy is enough)."""
     e = e.strip().lower()
     if e.count("@") != 1:
-        return e
+        return sys.intern(e)
     local, domain = e.split("@")
     if "+" in local:
         local = local[: local.index("+")]
     if domain in ("gmail.com", "googlemail.com"):
         local = local.replace(".", "")
-    return f"{local}@{domain}"
+    return sys.intern(f"{local}@{domain}")
 
 
 def valid_syntax(e: str) -> bool:

@@ -256,3 +256,21 @@ CARD_BRANDS = ("visa", "mastercard", "amex")
 
 GTM_CATEGORIES = ("salaries", "tools", "agencies", "events", "other")
 VENDOR_DOMAIN = "quantaflow.io"
+
+
+class Names:
+    """The name lists the CRM simulator draws company and people names from (``generate(...,
+    vocabulary=...)``): "full" is the lists above; "small" keeps only a few words of each, so a
+    test runs out of random names after a few hundred companies and exercises the numbered
+    fallbacks (crm.py ``new_company``, ``_users``) in seconds."""
+
+    def __init__(self, co_words_a, co_words_b, first_names, last_names):
+        self.co_words_a, self.co_words_b = co_words_a, co_words_b
+        self.first_names, self.last_names = first_names, last_names
+
+
+VOCABULARIES = {
+    "full": Names(CO_WORDS_A, CO_WORDS_B, FIRST_NAMES, LAST_NAMES),
+    "small": Names(CO_WORDS_A[:4], CO_WORDS_B[:3], {k: v[:3] for k, v in FIRST_NAMES.items()},
+                   {k: v[:3] for k, v in LAST_NAMES.items()}),
+}

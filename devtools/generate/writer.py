@@ -11,16 +11,21 @@ from __future__ import annotations
 
 import bisect
 import json
+import mmap
 import os
 import random
 import shutil
 import tempfile
+from array import array
 from pathlib import Path
+
+import numpy as np
 
 from .util import DAY, Clock, add_months_date, epoch, quarter_start
 
 OVERLAP = 3 * DAY
-SPILL_BYTES = 8 * 1024 * 1024  # per object: buffered output beyond this (incl. overhead) goes to a temp file
+SPILL_BYTES = 1024 * 1024  # per object: buffered output beyond this (incl. overhead) goes to a temp file
+WRITE_ROWS = 20_000  # lines joined per write
 _NEEDS_QUOTE = (",", '"', "\r", "\n")
 
 
@@ -46,7 +51,8 @@ def schedule(clock: Clock, cadence: str) -> tuple[list[str], list[int]]:
     first = clock.start if cadence == "monthly" else quarter_start(clock.start)
     labels, ends = [], []
     d = first
-    while True:
+    months = (clock.end.year - first.year) * 12 + clock.end.month - first.month + 1
+    for _ in range(months // step + 1):  # each step ends a period; the last one reaches clock.end
         nxt = add_months_date(d, step)
         last_day = nxt.fromordinal(nxt.toordinal() - 1)
         if last_day >= clock.end:
@@ -128,40 +134,79 @@ class ObjectSink:
                 self.buckets[k] = []
         self.buffered = 0
 
-    def _bucket_rows(self, k: int) -> list:
-        rows = self.buckets[k]
-        if k in self.spilled:
-            with open(self._spill_path(k), encoding="utf-8", newline="") as f:
-                for raw in f:
-                    t, key, line = raw[:-1].split("\t", 2)
-                    rows.append((int(t), key, line))
-        return rows
+    def _write_spilled(self, k: int, f, nl: bytes, offset: bool) -> None:
+        """Write bucket ``k`` (its spill file plus the rows still in memory) sorted by (t, key)
+        without loading it: only (t, key, rank, position, length) per row are in memory, and the
+        lines are copied from the spill file in sorted order. Ties keep the order of an in-memory
+        stable sort of [rows in memory..., spilled rows...]."""
+        path = self._spill_path(k)
+        tail = os.path.getsize(path)
+        mem = self.buckets[k]
+        if mem:
+            with open(path, "a", encoding="utf-8", newline="") as sp:
+                sp.write("".join(f"{t}\t{key}\t{line}\n" for t, key, line in mem))
+            self.buckets[k] = mem = []
+        ts, starts, lens, keys = array("q"), array("q"), array("q"), []
+        n_tail = pos = 0
+        with open(path, "rb") as sp:
+            for raw in sp:
+                a = raw.index(b"\t")
+                b = raw.index(b"\t", a + 1)
+                ts.append(int(raw[:a]))
+                keys.append(raw[a + 1:b])
+                starts.append(pos + b + 1)
+                lens.append(len(raw) - b - 2)
+                n_tail += pos >= tail
+                pos += len(raw)
+        n = len(ts)
+        rank = np.arange(n, dtype=np.int64)
+        rank = np.where(rank >= n - n_tail, rank - (n - n_tail), rank + n_tail)  # rows from memory first
+        key_arr = np.array(keys, dtype="S") if keys else np.empty(0, dtype="S1")
+        del keys
+        order = np.lexsort((rank, key_arr, np.frombuffer(ts, dtype=np.int64)))
+        del key_arr, rank
+        starts_a, lens_a = np.frombuffer(starts, dtype=np.int64), np.frombuffer(lens, dtype=np.int64)
+        with open(path, "rb") as sp, mmap.mmap(sp.fileno(), 0, access=mmap.ACCESS_READ) as mm:
+            for i in range(0, n, WRITE_ROWS):
+                idx = order[i:i + WRITE_ROWS]
+                chunk = b"".join(mm[s:s + ln] + nl for s, ln in zip(starts_a[idx].tolist(), lens_a[idx].tolist()))
+                f.write(chunk.replace(b'.000Z"', b'.000+0000"') if offset else chunk)
+                if hasattr(mm, "madvise"):
+                    mm.madvise(mmap.MADV_DONTNEED)  # the pages read so far leave this process's memory
+        os.unlink(path)
 
     def write(self, out: Path, seed: int) -> int:
         folder = out / self.source / self.name
         folder.mkdir(parents=True, exist_ok=True)
         written = 0
         for k in range(len(self.buckets)):
-            rows = self._bucket_rows(k)
+            rows = self.buckets[k]
+            spilled = k in self.spilled
             last = k == len(self.buckets) - 1
-            if not rows and not (last and written == 0):
+            if not rows and not spilled and not (last and written == 0):
                 continue
-            rows.sort(key=lambda r: (r[0], r[1]))
             label = self.labels[k]
             path = folder / f"{label}_{self.name}.{self.fmt}"
-            if self.fmt == "jsonl":
-                text = "".join(r[2] + "\n" for r in rows)
-            else:
+            head, nl, offset = "", "\n", False
+            if self.fmt != "jsonl":
                 nl = "\r\n" if self.source == "crm" else "\n"
-                text = csv_line(self.columns, self.quote_all) + nl + "".join(r[2] + nl for r in rows)
+                head = csv_line(self.columns, self.quote_all) + nl
                 rnd = random.Random(f"{seed}|{self.source}|{self.name}|{label}")
-                if self.source == "crm" and rnd.random() < 0.3:
-                    # some Salesforce exports write the offset instead of Z
-                    text = text.replace('.000Z"', '.000+0000"')
+                # some Salesforce exports write the offset instead of Z
+                offset = self.source == "crm" and rnd.random() < 0.3
                 if self.source == "finance":
-                    text = "\ufeff" + text  # spreadsheet exports carry a BOM
-            with open(path, "w", encoding="utf-8", newline="") as f:
-                f.write(text)
+                    head = "\ufeff" + head  # spreadsheet exports carry a BOM
+            if spilled:
+                with open(path, "wb") as f:
+                    f.write(head.encode("utf-8"))
+                    self._write_spilled(k, f, nl.encode("ascii"), offset)
+            else:
+                rows.sort(key=lambda r: (r[0], r[1]))
+                with open(path, "w", encoding="utf-8", newline="") as f:
+                    f.write(head)
+                    for i in range(0, len(rows), WRITE_ROWS):  # a chunk at a time: the text is never whole
+                        text = "".join(r[2] + nl for r in rows[i:i + WRITE_ROWS])
+                        f.write(text.replace('.000Z"', '.000+0000"') if offset else text)
             written += 1
             self.buckets[k] = []
         return written
