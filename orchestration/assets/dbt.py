@@ -17,6 +17,7 @@ from ..progress import say
 from ..project import MANIFEST, dbt_points_at, dbt_project
 from ..resources import RevopsSettings
 from ..settings import dbt_process_environment
+from ..warehouse import remove_stale_publish_files
 from .dbt_metadata import enrich
 
 
@@ -56,6 +57,7 @@ def revops_dbt_assets(context: AssetExecutionContext, dbt: DbtCliResource, setti
         message = (f"nothing new since run {same_as}: same landing files, code and settings; the published "
                    f"warehouse is current (force_rebuild / revops build --force rebuilds it)")
         say(message)
+        remove_stale_publish_files(settings.warehouse_path())  # what a publish would have removed
         context.log_event(AssetObservation(asset_key=PUBLISHED_KEY, description=message,
                                            metadata={UNCHANGED_SINCE: same_as}))
         return
