@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo build test ui kpis generate bench clean setup browser app
+.PHONY: demo build test ui kpis generate bench bench-floors clean setup browser app
 
 setup: $(STAMP)
 
@@ -47,6 +47,10 @@ generate: $(STAMP)
 ## bench: time and peak memory of generate + build at several sizes (see docs/benchmarks.md)
 bench: $(STAMP)
 	$(BIN)/python -m devtools.bench $(BENCH_ARGS)
+
+## bench-floors: each build figure of issue 12 against its floor, ratios first (docs/benchmarks.md)
+bench-floors: $(STAMP)
+	$(BIN)/python -m devtools.bench_floors $(BENCH_ARGS)
 
 clean:
 	rm -rf target logs data/warehouse.duckdb data/.warehouse* .pytest_cache test-output

@@ -84,7 +84,7 @@ def cmd_build(args: argparse.Namespace) -> int:
     if problems:
         return _refuse(problems)
     return run_build(landing, warehouse, as_of, strict=args.strict, wait=args.wait, quiet=args.quiet,
-                     dbt_vars=dbt_vars, export_parquet=export, sizes=sizes)
+                     dbt_vars=dbt_vars, export_parquet=export, sizes=sizes, force_rebuild=args.force)
 
 
 def cmd_kpis(args: argparse.Namespace) -> int:
@@ -195,6 +195,9 @@ def parser() -> argparse.ArgumentParser:
     b.add_argument("--as-of", type=_date, help="as_of_date ending every series (default today, UTC)")
     b.add_argument("--strict", action="store_true", help="fail when any landing row or file is rejected")
     b.add_argument("--wait", action="store_true", help="wait for a running build instead of failing")
+    b.add_argument("--force", action="store_true",
+                   help="rebuild even when nothing changed since the published build (same landing files, code and "
+                        "settings); without it such a build keeps the published warehouse and stops in seconds")
     b.add_argument("--quiet", action="store_true", help="no progress lines, only the summary")
     b.add_argument("--export-parquet", metavar="DIR", help="after publishing, also write every mart as DIR/<table>.parquet")
     b.set_defaults(func=cmd_build)

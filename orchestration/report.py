@@ -70,6 +70,13 @@ def print_build_summary(result, warehouse: Path, work: Path, seconds: float) -> 
         desc = e.metadata.get("failure") or e.description or ""
         desc = getattr(desc, "value", desc)
         console.print(escape(f"  [{sev}] {e.asset_key.to_user_string()} :: {e.check_name} {desc}"))
+    unchanged = _unchanged_since(result)
+    if result.success and unchanged:
+        console.print(f"[bold green]Nothing new[/bold green] since run {unchanged} (same landing files, code and "
+                      f"settings): {warehouse} is current, kept as it was; checked in {seconds:.1f}s. "
+                      "[bold]revops build --force[/bold] rebuilds it anyway.")
+        print_kpis(warehouse, months=6)
+        return True
     ok = result.success and not blocking_failed and published
     if not ok:
         for f in failures:
@@ -82,6 +89,20 @@ def print_build_summary(result, warehouse: Path, work: Path, seconds: float) -> 
     console.print("\nFull table: [bold].venv/bin/revops kpis[/bold]   Dagster UI: [bold]make ui[/bold] "
                   "(or .venv/bin/revops ui) then open http://127.0.0.1:3000")
     return True
+
+
+def _unchanged_since(result) -> str | None:
+    """The run whose warehouse a build found current (the dbt step's observation), if it did."""
+    from dagster import DagsterEventType
+
+    from .assets.dbt import PUBLISHED_KEY, UNCHANGED_SINCE
+
+    for ev in result.all_events:
+        if ev.event_type == DagsterEventType.ASSET_OBSERVATION:
+            obs = ev.event_specific_data.asset_observation
+            if obs.asset_key == PUBLISHED_KEY and UNCHANGED_SINCE in obs.metadata:
+                return obs.metadata[UNCHANGED_SINCE].value
+    return None
 
 
 def print_kpis(warehouse: Path, months: int = 13) -> None:

@@ -45,6 +45,10 @@ class RevopsSettings(ConfigurableResource):
                          description="Fail (and publish nothing) when any landing row or file is rejected.")
     dbt_vars: dict[str, Any] = Field(default=settings.default_dbt_vars(),
                                      description="dbt vars overriding dbt_project.yml, e.g. {\"gross_margin\": 0.75}.")
+    force_rebuild: bool = Field(default=False,
+                                description="Run dbt, the checks and publishing even when nothing changed since the "
+                                            "published build (same raw files, code and settings); by default such a "
+                                            "build keeps the published warehouse and stops (build_inputs.py).")
     export_parquet: str = Field(default=settings.default_export_parquet(),
                                 description="After publishing, also write every mart as <folder>/<table>.parquet; "
                                             "empty: no export.")

@@ -77,6 +77,12 @@ def _stale_publish_files(target: Path) -> list[Path]:
     return list(target.parent.glob(f".{target.name}.publishing-*"))
 
 
+def remove_stale_publish_files(target: Path) -> None:
+    """The half-written copies a killed publish left beside ``target`` (call under the build lock)."""
+    for stale in _stale_publish_files(target):
+        stale.unlink(missing_ok=True)
+
+
 def publish(work: Path, target: Path) -> float:
     """Checkpoint the working database and atomically replace ``target`` with a copy of it
     (rewritten without free space when it has much: COMPACT_FREE_FRACTION).
@@ -98,8 +104,7 @@ def publish(work: Path, target: Path) -> float:
     if wal.exists() and wal.stat().st_size > 0:
         raise RuntimeError(f"{work} still has a write-ahead log after a checkpoint: another process is writing it")
     target.parent.mkdir(parents=True, exist_ok=True)
-    for stale in _stale_publish_files(target):
-        stale.unlink(missing_ok=True)
+    remove_stale_publish_files(target)
     tmp = target.with_name(f".{target.name}.publishing-{os.getpid()}")
     try:
         if compact:

@@ -367,9 +367,25 @@ def test_a_broken_movement_identity_fails_and_names_the_row(corrupted_copy):
     assert not recompute.passed and f"account_id={account} month={month.isoformat()}" in recompute.failure_text()
 
 
-def test_total_mrr_recompute_is_independent_of_the_line_mrr_model(corrupted_copy):
-    """Corrupt the FX rates the recompute reads: the marts (built before) no longer match what the
-    invoice lines are worth, and the reconciliation says which months."""
+def _rebuild_check_model(db: Path, name: str = "chk_billing__account_mrr_recomputed") -> None:
+    """Rebuild a check model (a table, decision 112) in ``db`` from the compiled SQL of the last
+    build, as the next dbt build would after its inputs changed. ``db`` must be named
+    warehouse.duckdb: the compiled SQL names that catalog."""
+    found = sorted((PROJECT / "target").glob("revops_dbt_assets-*/manifest.json"), key=lambda f: f.stat().st_mtime)
+    node = next(n for n in json.loads(found[-1].read_text())["nodes"].values() if n["name"] == name)
+    con = duckdb.connect(str(db))
+    try:
+        con.execute(f"create or replace table {node['relation_name']} as ({node['compiled_code']})")
+    finally:
+        con.close()
+
+
+def test_total_mrr_recompute_is_independent_of_the_line_mrr_model(generated_warehouse, tmp_path):
+    """Corrupt the FX rates the recompute reads, then recompute it: the marts (built before) no
+    longer match what the invoice lines are worth, and the reconciliation says which months."""
+    corrupted_copy = tmp_path / "corrupt" / "warehouse.duckdb"
+    corrupted_copy.parent.mkdir()
+    shutil.copy(generated_warehouse, corrupted_copy)
     con = duckdb.connect(str(corrupted_copy))
     try:
         currency = con.execute(
@@ -380,6 +396,7 @@ def test_total_mrr_recompute_is_independent_of_the_line_mrr_model(corrupted_copy
                     [currency[0]])
     finally:
         con.close()
+    _rebuild_check_model(corrupted_copy)
     suite = next(s for s in ex.load_suites(PROJECT / "expectations") if s.name == "mrr_total_matches_invoice_lines")
     (r,) = ex.run_suites(corrupted_copy, [suite], as_of=AS_OF)
     assert not r.passed and "mrr_difference" in r.failure_text() and "month=" in r.failure_text()

@@ -149,7 +149,16 @@ def test_a_second_build_on_the_same_landing_changes_no_row_count(generated_landi
     first = counts()
     mrr_first = query(wh, "select * from marts.mrr_by_account_month order by account_id, month")
     shutil.copy(wh, tmp_path / "first.duckdb")
-    second_run = run_cli("build", "--landing", str(generated_landing), "--warehouse", str(wh), "--as-of", "2025-06-30")
-    assert "0 new file(s)" in second_run.stdout
+    second_run = run_cli("build", "--landing", str(generated_landing), "--warehouse", str(wh), "--as-of", "2025-06-30",
+                         "--force")
+    assert "0 new file(s)" in second_run.stdout and "Built and published" in second_run.stdout
     assert counts() == first
     assert query(wh, "select * from marts.mrr_by_account_month order by account_id, month") == mrr_first
+
+    # without --force, a build with nothing new keeps the published file as it is (not even replaced)
+    published = wh.stat()
+    third_run = run_cli("build", "--landing", str(generated_landing), "--warehouse", str(wh), "--as-of", "2025-06-30")
+    assert "Nothing new since run" in third_run.stdout, third_run.stdout[-2000:]
+    assert "Built and published" not in third_run.stdout
+    assert (wh.stat().st_ino, wh.stat().st_mtime_ns) == (published.st_ino, published.st_mtime_ns)
+    assert counts() == first

@@ -181,14 +181,16 @@ def test_killed_builds_recover_to_exactly_the_clean_result(landing, clean, tmp_p
     published = hashlib.sha256(wh.read_bytes()).hexdigest()
 
     # 4. SIGKILL after the copy, before the rename: the published file is still the last good one
-    p = _start(landing, wh, log=tmp_path / "4.log", REVOPS_FAULT_POINT="publish:before-rename")
+    # (--force: nothing is new, and a build with nothing new would not reach the publish step)
+    p = _start(landing, wh, "--force", log=tmp_path / "4.log", REVOPS_FAULT_POINT="publish:before-rename")
     assert p.wait(timeout=600) == -signal.SIGKILL
     assert hashlib.sha256(wh.read_bytes()).hexdigest() == published
     leftovers = list(tmp_path.glob(".warehouse.duckdb.publishing-*"))
     assert leftovers, "the half-published copy is left for the next build to remove"
     assert query(wh, "select count(*) from marts.mrr_by_account_month")[0][0] > 0
 
-    # 5. re-run: completes, removes the leftover, same result as a clean build
+    # 5. re-run: completes, removes the leftover, same result as a clean build (nothing is new
+    # since build 3, whose file is published: the run skips dbt, and still removes the leftover)
     p = _start(landing, wh, log=tmp_path / "5.log")
     assert p.wait(timeout=600) == 0, (tmp_path / "5.log").read_text()[-3000:]
     assert not list(tmp_path.glob(".warehouse.duckdb.publishing-*"))

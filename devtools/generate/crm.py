@@ -58,7 +58,7 @@ TRADE_SHOWS = ("SaaStr Annual", "Dreamforce", "RevOps Summit", "Pavilion CRO Sum
 # Inc.", blueanalytics2.com): generous while no draw has ever failed that often, so datasets whose
 # name space is far from used up are drawn exactly as before the bound existed (2,000 accounts
 # need at most 5 draws, 20,000 at most 148 with seed 7); few once a draw has failed, because the
-# space is then nearly used up and further draws mostly collide (decision 109).
+# space is then nearly used up and further draws mostly collide (decision 113).
 FRESH_DRAWS = 512
 SATURATED_DRAWS = 12
 LEAD_COMPANIES_REUSED = 200  # an unconverted lead may come from one of the latest 200 lead companies

@@ -1,8 +1,8 @@
 {#- MRR per account and month recomputed from the staged invoice lines by metrics.md 2, written
     apart from int_billing__line_mrr (and everything built on it) so the reconciliation suites
     (expectations/mrr_*_matches_invoice_lines.json) compare the marts with a second, independent
-    derivation. A view: a check reads it after the marts are built, against the current state of
-    the tables it reads. -#}
+    derivation. A table built in the same dbt run as the marts, from the same staged tables
+    (decision 112): its grain test and the two suites read it once instead of recomputing it. -#}
 with lines as (
     select
         l.invoice_line_id, l.customer_id, l.currency,

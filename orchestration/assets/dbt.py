@@ -7,15 +7,17 @@ import os
 from collections.abc import Mapping
 from typing import Any
 
-from dagster import AssetExecutionContext, AssetKey
+from dagster import AssetExecutionContext, AssetKey, AssetObservation
 from dagster_dbt import DagsterDbtTranslator, DagsterDbtTranslatorSettings, DbtCliResource, dbt_assets
 
+from .. import build_inputs
 from ..expectations import prefetch_gx
 from ..progress import in_cli
 from ..progress import say
 from ..project import MANIFEST, dbt_points_at, dbt_project
 from ..resources import RevopsSettings
 from ..settings import dbt_process_environment
+from ..warehouse import remove_stale_publish_files
 from .dbt_metadata import enrich
 
 
@@ -35,15 +37,36 @@ class RevopsTranslator(DagsterDbtTranslator):
         return dbt_resource_props.get("schema")
 
 
+PUBLISHED_KEY = AssetKey(["published_warehouse"])
+UNCHANGED_SINCE = "unchanged_since_run"  # metadata of the observation a skipped build leaves (report.py)
+
 # Source tests (the generated raw_lineage tests) are checks of the ingestion assets they test.
 TRANSLATOR = RevopsTranslator(settings=DagsterDbtTranslatorSettings(enable_source_tests_as_checks=True))
 
 
 @dbt_assets(manifest=MANIFEST, project=dbt_project, dagster_dbt_translator=TRANSLATOR)
 def revops_dbt_assets(context: AssetExecutionContext, dbt: DbtCliResource, settings: RevopsSettings):
+    work = settings.work_db_path()
+    whole = _whole_project_selected(context)
+    inputs = build_inputs.fingerprint(work, as_of=settings.as_of(), dbt_vars=settings.dbt_vars,
+                                      strict=settings.strict, export_parquet=settings.export_parquet)
+    same_as = None if settings.force_rebuild else build_inputs.unchanged_since(work, settings.warehouse_path(), inputs)
+    if same_as is not None:
+        # nothing is yielded: the checks and the publish step downstream are skipped, and every
+        # asset keeps the materialization (and check result) of the build that made the file
+        message = (f"nothing new since run {same_as}: same landing files, code and settings; the published "
+                   f"warehouse is current (force_rebuild / revops build --force rebuilds it)")
+        say(message)
+        remove_stale_publish_files(settings.warehouse_path())  # what a publish would have removed
+        context.log_event(AssetObservation(asset_key=PUBLISHED_KEY, description=message,
+                                           metadata={UNCHANGED_SINCE: same_as}))
+        return
+    build_inputs.forget(work)
     say("dbt build: seeds, staging, intermediate, marts and their tests")
     prefetch_gx()  # the expectation checks after dbt then find GX imported
-    args = ["build"]
+    # dbt's unit tests test the SQL, not the data: they run in the test suite (tests/test_dbt_unit_tests.py),
+    # not in every build, where they cost 7 nodes of ~0.2 s each (decision 110)
+    args = ["build", "--exclude-resource-type", "unit_test"]
     if settings.dbt_vars:
         # as_of_date is not a --var: it reaches dbt through its environment (settings.py)
         args += ["--vars", json.dumps(settings.dbt_vars)]
@@ -58,6 +81,8 @@ def revops_dbt_assets(context: AssetExecutionContext, dbt: DbtCliResource, setti
     yield from enrich(events, invocation.manifest, run_results, settings.work_db_path())
     _remove_older_target_dirs(invocation.target_path)
     failed = [r for r in run_results.get("results", []) if r.get("status") in ("error", "fail")]
+    if whole and not failed and invocation.is_successful():
+        build_inputs.record(work, inputs, context.run_id)
     counts = {}
     for r in run_results.get("results", []):
         counts[r.get("status")] = counts.get(r.get("status"), 0) + 1
@@ -65,6 +90,13 @@ def revops_dbt_assets(context: AssetExecutionContext, dbt: DbtCliResource, setti
     if failed or not invocation.is_successful():
         lines = [f"- {r['unique_id']}: {r.get('message') or r.get('status')}" for r in failed]
         raise RuntimeError("dbt build failed:\n" + "\n".join(lines or ["(see the dbt log above)"]))
+
+
+def _whole_project_selected(context: AssetExecutionContext) -> bool:
+    """A run of every model and test (not a subset picked in the UI): only its result may be
+    recorded as what the inputs build."""
+    return (set(context.selected_asset_keys) == set(revops_dbt_assets.keys)
+            and set(context.selected_asset_check_keys) == set(revops_dbt_assets.check_keys))
 
 
 def _remove_older_target_dirs(keep) -> None:
