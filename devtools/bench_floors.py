@@ -34,6 +34,7 @@ from pathlib import Path
 import duckdb
 
 from orchestration.peak_tree import measure_tree
+from orchestration.project import last_build_artifact
 
 PROJECT = Path(__file__).resolve().parents[1]
 REVOPS = Path(sys.executable).with_name("revops")
@@ -87,13 +88,11 @@ def read_floor(landing: Path, db: Path) -> float:
 
 
 def _run_manifest() -> dict:
-    found = sorted((PROJECT / "target").glob("revops_dbt_assets-*/manifest.json"), key=lambda p: p.stat().st_mtime)
-    return json.loads(found[-1].read_text())
+    return json.loads(last_build_artifact("manifest.json").read_text())
 
 
 def _run_results() -> dict:
-    found = sorted((PROJECT / "target").glob("revops_dbt_assets-*/run_results.json"), key=lambda p: p.stat().st_mtime)
-    return json.loads(found[-1].read_text())
+    return json.loads(last_build_artifact("run_results.json").read_text())
 
 
 def _models_in_order(manifest: dict) -> list[dict]:

@@ -12,14 +12,9 @@ import argparse
 import json
 from pathlib import Path
 
+from orchestration.project import last_build_artifact
+
 PROJECT = Path(__file__).resolve().parents[1]
-
-
-def newest_run_results(target: Path) -> Path:
-    found = sorted(target.glob("revops_dbt_assets-*/run_results.json"), key=lambda p: p.stat().st_mtime)
-    if not found:
-        raise SystemExit(f"no run_results.json under {target}: run revops build first")
-    return found[-1]
 
 
 def node_files(manifest: dict, uid: str) -> str:
@@ -37,7 +32,10 @@ def main(argv=None) -> int:
     ap.add_argument("parts", nargs="*", help="path parts selecting nodes, e.g. models/marts/dq")
     args = ap.parse_args(argv)
     target = PROJECT / "target"
-    rr = json.loads((args.run_results or newest_run_results(target)).read_text())
+    try:
+        rr = json.loads((args.run_results or last_build_artifact("run_results.json")).read_text())
+    except FileNotFoundError as exc:
+        raise SystemExit(str(exc)) from None
     manifest = json.loads((target / "manifest.json").read_text())
     results = rr["results"]
     total = sum(r["execution_time"] for r in results)

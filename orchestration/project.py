@@ -48,6 +48,16 @@ def prepare_manifest(force: bool = False) -> Path:
 
 
 WORK_LINK = PROJECT_DIR / "target" / "work"
+RUN_TARGETS = "revops_dbt_assets-*"  # the target folder dagster-dbt gives each dbt build
+
+
+def last_build_artifact(name: str) -> Path:
+    """``manifest.json`` or ``run_results.json`` of the newest dbt build (its compiled SQL, its
+    node times); the build step keeps only the newest folder (assets/dbt.py)."""
+    found = sorted((PROJECT_DIR / "target").glob(f"{RUN_TARGETS}/{name}"), key=lambda p: p.stat().st_mtime)
+    if not found:
+        raise FileNotFoundError(f"no {name} of a dbt build under {PROJECT_DIR / 'target'}: run revops build first")
+    return found[-1]
 
 
 @contextlib.contextmanager

@@ -15,7 +15,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from orchestration.project import dbt_points_at
+from orchestration.project import dbt_points_at, last_build_artifact
 from orchestration.settings import dbt_process_environment, work_db_for
 
 PROJECT = Path(__file__).resolve().parents[1]
@@ -45,7 +45,5 @@ def test_every_dbt_unit_test_passes(generated_warehouse, tmp_path):
 
 def test_a_build_leaves_the_unit_tests_to_the_test_suite(generated_warehouse):
     """The build's run_results hold no unit test (they cost ~0.2 s each in every build)."""
-    found = sorted((PROJECT / "target").glob("revops_dbt_assets-*/run_results.json"), key=lambda p: p.stat().st_mtime)
-    assert found, "no build's run_results.json under target/"
-    ids = [r["unique_id"] for r in json.loads(found[-1].read_text())["results"]]
+    ids = [r["unique_id"] for r in json.loads(last_build_artifact("run_results.json").read_text())["results"]]
     assert ids and not [i for i in ids if i.startswith("unit_test.")]

@@ -371,8 +371,10 @@ def _rebuild_check_model(db: Path, name: str = "chk_billing__account_mrr_recompu
     """Rebuild a check model (a table, decision 112) in ``db`` from the compiled SQL of the last
     build, as the next dbt build would after its inputs changed. ``db`` must be named
     warehouse.duckdb: the compiled SQL names that catalog."""
-    found = sorted((PROJECT / "target").glob("revops_dbt_assets-*/manifest.json"), key=lambda f: f.stat().st_mtime)
-    node = next(n for n in json.loads(found[-1].read_text())["nodes"].values() if n["name"] == name)
+    from orchestration.project import last_build_artifact
+
+    node = next(n for n in json.loads(last_build_artifact("manifest.json").read_text())["nodes"].values()
+                if n["name"] == name)
     con = duckdb.connect(str(db))
     try:
         con.execute(f"create or replace table {node['relation_name']} as ({node['compiled_code']})")

@@ -14,7 +14,7 @@ from .. import build_inputs
 from ..expectations import prefetch_gx
 from ..progress import in_cli
 from ..progress import say
-from ..project import MANIFEST, dbt_points_at, dbt_project
+from ..project import MANIFEST, RUN_TARGETS, dbt_points_at, dbt_project
 from ..resources import RevopsSettings
 from ..settings import dbt_process_environment
 from ..warehouse import remove_stale_publish_files
@@ -103,6 +103,6 @@ def _remove_older_target_dirs(keep) -> None:
     """dagster-dbt writes a fresh target folder per run; keep only the latest one."""
     import shutil
 
-    for d in keep.parent.glob("revops_dbt_assets-*"):
+    for d in keep.parent.glob(RUN_TARGETS):
         if d != keep and d.is_dir():
             shutil.rmtree(d, ignore_errors=True)
