@@ -17,6 +17,7 @@ import signal
 import sys
 import time
 from pathlib import Path
+from typing import NamedTuple
 
 import duckdb
 
@@ -83,7 +84,16 @@ def remove_stale_publish_files(target: Path) -> None:
         stale.unlink(missing_ok=True)
 
 
-def publish(work: Path, target: Path) -> float:
+class Published(NamedTuple):
+    """What one publish did: its seconds, and whether it rewrote the working database without its
+    free blocks (the slow path: at 20,000 sample accounts ~17 s against ~1 s for a byte copy)."""
+
+    seconds: float
+    compacted: bool
+    free_fraction: float
+
+
+def publish(work: Path, target: Path) -> Published:
     """Checkpoint the working database and atomically replace ``target`` with a copy of it
     (rewritten without free space when it has much: COMPACT_FREE_FRACTION).
 
@@ -131,7 +141,7 @@ def publish(work: Path, target: Path) -> float:
     finally:
         tmp.unlink(missing_ok=True)
     fsync_dir(target.parent)
-    return time.perf_counter() - t0
+    return Published(time.perf_counter() - t0, compact, free / total if total else 0.0)
 
 
 def _compact_copy(work: Path, dest: Path) -> None:

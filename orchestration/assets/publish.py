@@ -23,10 +23,13 @@ MART_KEYS = [k for k in revops_dbt_assets.keys if k.path[0] == "marts"]
 )
 def publish_warehouse(context: AssetExecutionContext, settings: RevopsSettings) -> MaterializeResult:
     target = settings.warehouse_path()
-    seconds = publish(settings.work_db_path(), target)
+    done = publish(settings.work_db_path(), target)
     size = target.stat().st_size
-    say(f"published {target} ({size / 1e6:.1f} MB, {seconds:.2f}s)")
-    metadata = {"path": str(target), "bytes": size, "seconds": round(seconds, 3)}
+    how = (f"compacted: {done.free_fraction:.0%} of the working database was free space"
+           if done.compacted else "byte copy")
+    say(f"published {target} ({size / 1e6:.1f} MB, {done.seconds:.2f}s, {how})")
+    metadata = {"path": str(target), "bytes": size, "seconds": round(done.seconds, 3),
+                "compacted": done.compacted, "working_db_free_fraction": round(done.free_fraction, 4)}
     out = settings.export_parquet_path()
     if out is not None:
         # from the private working copy (identical to what was just published): a BI tool that
