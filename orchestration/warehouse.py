@@ -144,6 +144,26 @@ def publish(work: Path, target: Path) -> Published:
     return Published(time.perf_counter() - t0, compact, free / total if total else 0.0)
 
 
+def drop_rebuilt_tables(work: Path, tables: list[tuple[str, str]]) -> int:
+    """Drop the tables a whole-project dbt build is about to recreate, then checkpoint, so the new
+    tables are written into the blocks the old ones leave free instead of beside them: the working
+    database then ends a rebuild with little free space and publishing takes the byte-copy path
+    (about 0.5 s at 20,000 sample accounts) instead of the compacting rewrite (about 17 s).
+    Returns how many tables were dropped. Views cost no space and stay."""
+    con = duckdb.connect(str(work))
+    try:
+        present = set(con.execute("select schema_name, table_name from duckdb_tables() "
+                                  "where database_name = current_database()").fetchall())
+        gone = [t for t in tables if t in present]
+        for schema, name in gone:
+            con.execute(f'drop table "{schema}"."{name}"')
+        if gone:
+            con.execute("checkpoint")
+        return len(gone)
+    finally:
+        con.close()
+
+
 def _compact_copy(work: Path, dest: Path) -> None:
     """``work`` rewritten into a new file without its free blocks (tables, views, macros and
     comments alike): the working database keeps the space of every table dbt replaced, and a

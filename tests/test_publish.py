@@ -297,3 +297,62 @@ def test_one_build_lock_for_cli_builds_and_ui_steps(tmp_path):
         assert waited > 0.5
     finally:
         holder.wait(timeout=30)
+
+
+def test_dropping_the_tables_a_build_recreates_keeps_the_working_database_compact(tmp_path):
+    """Dropped before a whole-project build, the old tables leave their blocks for the new ones:
+    the working database ends each rebuild with little free space, so publishing is a byte copy
+    (not the slow rewrite) and the published file still keeps the size of the first publish."""
+    import duckdb
+
+    from orchestration.warehouse import COMPACT_FREE_FRACTION, drop_rebuilt_tables, ensure_work_db, publish
+
+    work, target = tmp_path / "work" / "warehouse.duckdb", tmp_path / "serve" / "warehouse.duckdb"
+    ensure_work_db(work)
+    con = duckdb.connect(str(work))
+    con.execute("create schema raw; create table raw.kept as select range as x from range(100000)")
+    con.close()
+
+    def rebuild():  # dbt's table materialization when the table is not there: a new table, renamed
+        con = duckdb.connect(str(work))
+        con.execute("create schema if not exists marts")
+        for t in ("a", "b"):
+            con.execute(f"create table marts.{t}__dbt_tmp as select range as x, md5(range::varchar) as h "
+                        "from range(300000)")
+            con.execute(f"alter table marts.{t}__dbt_tmp rename to {t}")
+        con.execute("create or replace view marts.v as select count(*) as n from marts.a")
+        con.close()
+
+    sizes, done = [], []
+    for i in range(3):
+        dropped = drop_rebuilt_tables(work, [("marts", "a"), ("marts", "b"), ("marts", "never_built")])
+        assert dropped == (0 if i == 0 else 2)
+        rebuild()
+        done.append(publish(work, target))
+        sizes.append(target.stat().st_size)
+    assert not any(d.compacted for d in done), done
+    assert all(d.free_fraction <= COMPACT_FREE_FRACTION for d in done), done
+    assert max(sizes) <= 1.05 * sizes[0], sizes
+    assert query(target, "select n from marts.v") == [(300000,)]
+    assert query(target, "select count(*) from raw.kept") == [(100000,)]  # what dbt does not build stays
+
+
+def test_a_whole_build_drops_only_the_seeds_and_table_models_it_recreates():
+    """Pure function over the manifest: views and incremental models (which keep their rows) are
+    left, and so is anything dbt does not build (raw, audit, steward tables are not nodes)."""
+    from orchestration.assets.dbt import _table_relations
+
+    def node(kind, name, schema, materialized=None, alias=None):
+        return {"resource_type": kind, "name": name, "schema": schema, "alias": alias,
+                "config": {"materialized": materialized} if materialized else {}}
+
+    manifest = {"nodes": {
+        "seed.p.currencies": node("seed", "currencies", "seeds"),
+        "model.p.stg_a": node("model", "stg_a", "staging", "table"),
+        "model.p.mrr": node("model", "mrr", "marts", "table", alias="mrr_monthly"),
+        "model.p.v": node("model", "v", "marts", "view"),
+        "model.p.inc": node("model", "inc", "intermediate", "incremental"),
+        "test.p.unique_x": node("test", "unique_x", "checks", "test"),
+    }}
+    assert sorted(_table_relations(manifest)) == [("marts", "mrr_monthly"), ("seeds", "currencies"),
+                                                  ("staging", "stg_a")]

@@ -17,7 +17,7 @@ from ..progress import say
 from ..project import MANIFEST, RUN_TARGETS, dbt_points_at, dbt_project
 from ..resources import RevopsSettings
 from ..settings import dbt_process_environment
-from ..warehouse import remove_stale_publish_files
+from ..warehouse import drop_rebuilt_tables, remove_stale_publish_files
 from .dbt_metadata import enrich
 
 
@@ -62,6 +62,9 @@ def revops_dbt_assets(context: AssetExecutionContext, dbt: DbtCliResource, setti
                                            metadata={UNCHANGED_SINCE: same_as}))
         return
     build_inputs.forget(work)
+    if whole:
+        # only a run of every model recreates every table: a subset picked in the UI keeps the rest
+        drop_rebuilt_tables(work, _table_relations(project_manifest()))
     say("dbt build: seeds, staging, intermediate, marts and their tests")
     prefetch_gx()  # the expectation checks after dbt then find GX imported
     # dbt's unit tests test the SQL, not the data: they run in the test suite (tests/test_dbt_unit_tests.py),
@@ -90,6 +93,19 @@ def revops_dbt_assets(context: AssetExecutionContext, dbt: DbtCliResource, setti
     if failed or not invocation.is_successful():
         lines = [f"- {r['unique_id']}: {r.get('message') or r.get('status')}" for r in failed]
         raise RuntimeError("dbt build failed:\n" + "\n".join(lines or ["(see the dbt log above)"]))
+
+
+def project_manifest() -> dict:
+    with open(MANIFEST) as fh:
+        return json.load(fh)
+
+
+def _table_relations(manifest: dict) -> list[tuple[str, str]]:
+    """(schema, table) of every seed and table model: what `dbt build` drops and recreates.
+    Incremental models keep their rows between builds, so they are not in it."""
+    return [(n["schema"], n.get("alias") or n["name"]) for n in manifest["nodes"].values()
+            if n["resource_type"] == "seed"
+            or (n["resource_type"] == "model" and n["config"].get("materialized") == "table")]
 
 
 def _whole_project_selected(context: AssetExecutionContext) -> bool:
