@@ -34,7 +34,7 @@ from pathlib import Path
 import duckdb
 
 from orchestration.peak_tree import measure_tree
-from orchestration.project import last_build_artifact
+from orchestration.project import last_build_artifact, read_manifest
 
 PROJECT = Path(__file__).resolve().parents[1]
 REVOPS = Path(sys.executable).with_name("revops")
@@ -88,7 +88,7 @@ def read_floor(landing: Path, db: Path) -> float:
 
 
 def _run_manifest() -> dict:
-    return json.loads(last_build_artifact("manifest.json").read_text())
+    return read_manifest(last_build_artifact("manifest.json"))
 
 
 def _run_results() -> dict:

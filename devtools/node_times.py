@@ -12,9 +12,7 @@ import argparse
 import json
 from pathlib import Path
 
-from orchestration.project import last_build_artifact
-
-PROJECT = Path(__file__).resolve().parents[1]
+from orchestration.project import last_build_artifact, read_manifest
 
 
 def node_files(manifest: dict, uid: str) -> str:
@@ -31,12 +29,11 @@ def main(argv=None) -> int:
     ap.add_argument("--top", type=int, default=8)
     ap.add_argument("parts", nargs="*", help="path parts selecting nodes, e.g. models/marts/dq")
     args = ap.parse_args(argv)
-    target = PROJECT / "target"
     try:
         rr = json.loads((args.run_results or last_build_artifact("run_results.json")).read_text())
     except FileNotFoundError as exc:
         raise SystemExit(str(exc)) from None
-    manifest = json.loads((target / "manifest.json").read_text())
+    manifest = read_manifest()
     results = rr["results"]
     total = sum(r["execution_time"] for r in results)
     print(f"dbt: {len(results)} nodes, wall {rr['elapsed_time']:.1f} s, summed node time {total:.1f} s")

@@ -134,10 +134,10 @@ def resolve_relations(query: str, relations: Relations) -> tuple[str, tuple[tupl
 
 def manifest_relations() -> Relations:
     """The relations of this project's dbt manifest (parsed first when missing or stale)."""
-    from .project import prepare_manifest
+    from .project import prepare_manifest, read_manifest
 
     if "relations" not in _RELATIONS:
-        _RELATIONS["relations"] = relations_from_manifest(json.loads(prepare_manifest().read_text()))
+        _RELATIONS["relations"] = relations_from_manifest(read_manifest(prepare_manifest()))
     return _RELATIONS["relations"]
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import contextlib
 import fcntl
+import json
 import os
 import subprocess
 from pathlib import Path
@@ -45,6 +46,11 @@ def prepare_manifest(force: bool = False) -> Path:
         if proc.returncode != 0:
             raise RuntimeError(f"dbt parse failed:\n{proc.stdout}\n{proc.stderr}")
     return MANIFEST
+
+
+def read_manifest(path: Path = MANIFEST) -> dict:
+    """A dbt manifest, parsed: by default the project's own, the one the dbt assets are made from."""
+    return json.loads(Path(path).read_text())
 
 
 WORK_LINK = PROJECT_DIR / "target" / "work"

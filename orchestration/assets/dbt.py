@@ -14,7 +14,7 @@ from .. import build_inputs
 from ..expectations import prefetch_gx
 from ..progress import in_cli
 from ..progress import say
-from ..project import MANIFEST, RUN_TARGETS, dbt_points_at, dbt_project
+from ..project import MANIFEST, RUN_TARGETS, dbt_points_at, dbt_project, read_manifest
 from ..resources import RevopsSettings
 from ..settings import dbt_process_environment
 from ..warehouse import drop_rebuilt_tables, remove_stale_publish_files
@@ -64,7 +64,7 @@ def revops_dbt_assets(context: AssetExecutionContext, dbt: DbtCliResource, setti
     build_inputs.forget(work)
     if whole:
         # only a run of every model recreates every table: a subset picked in the UI keeps the rest
-        drop_rebuilt_tables(work, _table_relations(project_manifest()))
+        drop_rebuilt_tables(work, _table_relations(read_manifest()))
     say("dbt build: seeds, staging, intermediate, marts and their tests")
     prefetch_gx()  # the expectation checks after dbt then find GX imported
     # dbt's unit tests test the SQL, not the data: they run in the test suite (tests/test_dbt_unit_tests.py),
@@ -93,11 +93,6 @@ def revops_dbt_assets(context: AssetExecutionContext, dbt: DbtCliResource, setti
     if failed or not invocation.is_successful():
         lines = [f"- {r['unique_id']}: {r.get('message') or r.get('status')}" for r in failed]
         raise RuntimeError("dbt build failed:\n" + "\n".join(lines or ["(see the dbt log above)"]))
-
-
-def project_manifest() -> dict:
-    with open(MANIFEST) as fh:
-        return json.load(fh)
 
 
 def _table_relations(manifest: dict) -> list[tuple[str, str]]:
