@@ -27,9 +27,11 @@ browser:
 	  echo "installing Debian's chromium for the browser tests"; \
 	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium >/dev/null; }
 
-## test: set up and run the whole test suite
+## test: set up and run the whole test suite, a test file at a time on each of TEST_WORKERS
+## processes (pytest-xdist; TEST_WORKERS=0 runs it in one process)
+TEST_WORKERS ?= 2
 test: $(STAMP) browser
-	$(BIN)/python -m pytest $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadfile $(PYTEST_ARGS)
 
 ui: $(STAMP)
 	$(BIN)/revops ui

@@ -9,7 +9,7 @@ import sys
 import time
 from pathlib import Path
 
-from . import settings
+from . import gc_tuning, settings
 
 
 def _date(s: str) -> dt.date:
@@ -239,8 +239,12 @@ def parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
+    gc_tuning.tune_for_short_process()
     args = parser().parse_args(argv)
-    return args.func(args)
+    try:
+        return args.func(args)
+    finally:
+        gc_tuning.skip_collection_at_exit()
 
 
 if __name__ == "__main__":

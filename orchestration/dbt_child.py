@@ -7,9 +7,11 @@ asks the kernel to SIGKILL it when its parent dies (PR_SET_PDEATHSIG; the signal
 death of the parent *thread* that spawned it, which is the thread that waits for dbt's output)
 and then becomes dbt (exec: same process, the setting survives).
 
-For commands that open the working database it also holds ``.dbt-running.lock`` in the working
-database's folder for as long as dbt runs (the open file is inherited through exec), so a new
-build can tell, without any timing, that a dbt of an earlier build is still alive: dbt-duckdb
+A dbt started by a build first moves into the build's dbt folder (settings.enter_dbt_workdir,
+project.py dbt_workdir), where the profile's relative ``target/work/warehouse.duckdb`` is that
+build's working database. For commands that open it, it also holds ``.dbt-running.lock`` in the
+working database's folder for as long as dbt runs (the open file is inherited through exec), so a
+new build can tell, without any timing, that a dbt of an earlier build is still alive: dbt-duckdb
 closes the database between models, so the database's own lock says nothing in those gaps.
 """
 
@@ -24,8 +26,8 @@ from pathlib import Path
 
 PR_SET_PDEATHSIG = 1
 RUNNING_LOCK = ".dbt-running.lock"
-# dbt's fixed path to the working database's folder (see project.py dbt_points_at).
-WORK_LINK = Path(__file__).resolve().parents[1] / "target" / "work"
+# The profile's path to the working database's folder, relative to the folder dbt runs in.
+WORK_LINK = Path("target", "work")
 # Subcommands that open the working database.
 _OPENS_DATABASE = {"build", "run", "seed", "test", "snapshot", "run-operation", "show", "compile", "source"}
 # The lock's file descriptor is moved this high so that, when dbt exits, the kernel closes it
@@ -51,9 +53,9 @@ def _die_with_parent() -> None:
         os._exit(1)
 
 
-def _hold_running_lock() -> None:
+def _hold_running_lock(workdir: Path) -> None:
     try:
-        folder = WORK_LINK.resolve(strict=True)
+        folder = (workdir / WORK_LINK).resolve(strict=True)
     except (OSError, RuntimeError):
         return  # no working database set up: nothing to protect
     fd = os.open(folder / RUNNING_LOCK, os.O_RDWR | os.O_CREAT, 0o644)
@@ -67,8 +69,11 @@ def _hold_running_lock() -> None:
 
 def main() -> None:
     _die_with_parent()
-    if _OPENS_DATABASE & set(sys.argv[1:]):
-        _hold_running_lock()
+    from .settings import enter_dbt_workdir  # light: no Dagster, no dbt
+
+    workdir = enter_dbt_workdir()
+    if workdir is not None and _OPENS_DATABASE & set(sys.argv[1:]):
+        _hold_running_lock(workdir)
     dbt = Path(sys.executable).with_name("dbt")
     os.execv(dbt, [str(dbt), *sys.argv[1:]])
 

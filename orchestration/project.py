@@ -3,10 +3,10 @@ preparing the manifest must not need the assets to import."""
 
 from __future__ import annotations
 
-import contextlib
 import fcntl
 import json
 import os
+import shutil
 import subprocess
 from pathlib import Path
 
@@ -17,6 +17,7 @@ from .settings import PROJECT_DIR, dbt_parse_environment
 
 dbt_project = DbtProject(project_dir=PROJECT_DIR, profiles_dir=PROJECT_DIR)
 MANIFEST = Path(dbt_project.manifest_path)
+PARTIAL_PARSE = "partial_parse.msgpack"  # dbt's saved parse, which dagster-dbt copies into each run's target
 _SOURCES = ("models", "macros", "seeds", "data_tests", "dbt_project.yml", "profiles.yml")
 
 
@@ -36,15 +37,31 @@ def manifest_is_stale() -> bool:
 
 
 def prepare_manifest(force: bool = False) -> Path:
-    """Parse the dbt project when the manifest is missing or older than any model/macro/seed."""
-    if force or manifest_is_stale():
-        dbt = wrapper_path()  # a dbt that dies with this process (dbt_child.py)
-        proc = subprocess.run(
-            [str(dbt), "parse", "--quiet", "--project-dir", str(PROJECT_DIR), "--profiles-dir", str(PROJECT_DIR)],
-            cwd=PROJECT_DIR, capture_output=True, text=True, env=dbt_parse_environment(),
-        )
-        if proc.returncode != 0:
-            raise RuntimeError(f"dbt parse failed:\n{proc.stdout}\n{proc.stderr}")
+    """Parse the dbt project when the manifest is missing or older than any model/macro/seed.
+
+    Under a lock, into a folder of its own, then moved into place: two processes that find the
+    manifest stale at once (two test workers, a build and the UI) parse one after the other, and a
+    reader never sees a half-written manifest."""
+    if not (force or manifest_is_stale()):
+        return MANIFEST
+    MANIFEST.parent.mkdir(parents=True, exist_ok=True)
+    with open(MANIFEST.parent / ".parse.lock", "a+") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if force or manifest_is_stale():  # another process may have parsed while this one waited
+            out = MANIFEST.parent / f".parse-{os.getpid()}"
+            dbt = wrapper_path()  # a dbt that dies with this process (dbt_child.py)
+            try:
+                proc = subprocess.run(
+                    [str(dbt), "parse", "--quiet", "--project-dir", str(PROJECT_DIR), "--profiles-dir", str(PROJECT_DIR),
+                     "--target-path", str(out)],
+                    cwd=PROJECT_DIR, capture_output=True, text=True, env=dbt_parse_environment(),
+                )
+                if proc.returncode != 0:
+                    raise RuntimeError(f"dbt parse failed:\n{proc.stdout}\n{proc.stderr}")
+                os.replace(out / PARTIAL_PARSE, MANIFEST.parent / PARTIAL_PARSE)
+                os.replace(out / MANIFEST.name, MANIFEST)  # last: its mtime says the parse is current
+            finally:
+                shutil.rmtree(out, ignore_errors=True)
     return MANIFEST
 
 
@@ -53,7 +70,6 @@ def read_manifest(path: Path = MANIFEST) -> dict:
     return json.loads(Path(path).read_text())
 
 
-WORK_LINK = PROJECT_DIR / "target" / "work"
 RUN_TARGETS = "revops_dbt_assets-*"  # the target folder dagster-dbt gives each dbt build
 
 
@@ -66,23 +82,31 @@ def last_build_artifact(name: str) -> Path:
     return found[-1]
 
 
-@contextlib.contextmanager
-def dbt_points_at(work_db: Path):
-    """Point dbt's fixed database path at ``work_db`` for the duration of one dbt invocation.
+# profiles.yml opens target/work/warehouse.duckdb, relative to the folder dbt runs in.
+DBT_WORK = Path("target", "work")
+DBT_WORKDIR = ".dbt-workdir"  # the folder dbt runs in, inside the working database's folder
 
-    The link is to the database's folder (not the file), so DuckDB's write-ahead log lands beside
-    the real file. A lock keeps two dbt runs of this checkout from re-pointing it under each other.
-    """
+
+def dbt_workdir(work_db: Path) -> Path:
+    """The folder a dbt of ``work_db``'s build runs in: its ``target/work`` is a link to
+    ``work_db``'s folder, so the profile's fixed relative path opens this build's database.
+
+    The profile stays the same for every warehouse (dbt keeps its partial parse: a changed profile
+    costs a full re-parse), and builds of different warehouses from one checkout no longer share
+    one link: each has its own, so their dbt steps can run at the same time (decision 117).
+    The link is relative (``../..``): a working folder that is moved keeps a valid one."""
     if work_db.name != "warehouse.duckdb":
         raise ValueError(f"the working database must be named warehouse.duckdb, not {work_db.name}")
-    WORK_LINK.parent.mkdir(parents=True, exist_ok=True)
-    with open(WORK_LINK.parent / ".dbt-run.lock", "a+") as lock:
-        fcntl.flock(lock, fcntl.LOCK_EX)
-        tmp = WORK_LINK.with_name(f"work.{os.getpid()}")
+    workdir = work_db.parent / DBT_WORKDIR
+    link = workdir / DBT_WORK
+    up = Path(*[".."] * (len(DBT_WORK.parts)))
+    if not (link.is_symlink() and Path(os.readlink(link)) == up):
+        link.parent.mkdir(parents=True, exist_ok=True)
+        tmp = link.with_name(f"{link.name}.{os.getpid()}")
         if tmp.is_symlink():
             tmp.unlink()
-        tmp.symlink_to(work_db.parent.resolve(), target_is_directory=True)
-        if WORK_LINK.exists() and not WORK_LINK.is_symlink():
-            raise RuntimeError(f"{WORK_LINK} exists and is not a link; remove it")
-        os.replace(tmp, WORK_LINK)
-        yield
+        tmp.symlink_to(up, target_is_directory=True)
+        if link.exists() and not link.is_symlink():
+            raise RuntimeError(f"{link} exists and is not a link; remove it")
+        os.replace(tmp, link)
+    return workdir

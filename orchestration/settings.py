@@ -66,6 +66,9 @@ ENV_DBT_MEMORY_LIMIT = "REVOPS_DBT_MEMORY_LIMIT"
 # environment of its process rather than --vars, because changing --vars makes dbt re-parse the
 # whole project on every build.
 ENV_DBT_AS_OF = "REVOPS_AS_OF"
+# The folder the dbt wrapper (dbt_child.py) moves into before dbt starts: the one whose
+# target/work reaches the working database of this build (project.py, dbt_workdir).
+ENV_DBT_WORKDIR = "REVOPS_DBT_WORKDIR"
 
 
 class SettingError(ValueError):
@@ -179,9 +182,37 @@ def work_db_for(warehouse: Path) -> Path:
     """The build's private database, beside the published file (same filesystem: atomic rename).
 
     It is always named ``warehouse.duckdb`` inside a private folder: dbt reaches it through the
-    fixed path ``target/work/warehouse.duckdb`` (a link to that folder, see project.py), so the
-    dbt profile never changes and dbt keeps its partial parse between builds."""
+    fixed relative path ``target/work/warehouse.duckdb``, from a folder whose ``target/work`` is a
+    link to that folder (project.py, dbt_workdir), so the dbt profile never changes and dbt keeps
+    its partial parse between builds."""
     return warehouse.with_name(f".{warehouse.stem}.work") / "warehouse.duckdb"
+
+
+def dbt_workdir_from_env() -> Path | None:
+    """The folder a dbt started by a build runs in (None for a dbt started otherwise)."""
+    v = _env(ENV_DBT_WORKDIR)
+    return Path(v) if v else None
+
+
+# Paths dagster-dbt gives dbt through its environment, relative to the project folder it starts
+# dbt in (the target and log folders of the run).
+_DBT_PATH_VARIABLES = ("DBT_TARGET_PATH", "DBT_LOG_PATH", "DBT_PROJECT_DIR", "DBT_PROFILES_DIR")
+
+
+def enter_dbt_workdir() -> Path | None:
+    """In the dbt wrapper, before dbt starts: move into the folder REVOPS_DBT_WORKDIR names, where
+    the profile's relative ``target/work`` reaches this build's working database. The relative
+    paths of dbt's environment are made absolute first, so dbt still writes its artifacts and log
+    where dagster-dbt reads them. Returns the folder (None when no build started this dbt)."""
+    workdir = dbt_workdir_from_env()
+    if workdir is None:
+        return None
+    for name in _DBT_PATH_VARIABLES:
+        value = _env(name)
+        if value and not os.path.isabs(value):
+            os.environ[name] = os.path.abspath(value)
+    os.chdir(workdir)
+    return workdir
 
 
 def today_utc() -> dt.date:
@@ -243,12 +274,14 @@ def dbt_parse_environment() -> dict[str, str]:
 
 
 @contextlib.contextmanager
-def dbt_process_environment(as_of: dt.date, memory_bytes: int = DEFAULT_DBT_MEMORY_BYTES):
+def dbt_process_environment(as_of: dt.date, memory_bytes: int = DEFAULT_DBT_MEMORY_BYTES,
+                            workdir: Path | None = None):
     """The environment a dbt subprocess inherits while it is started (dagster-dbt copies
-    ``os.environ`` when it launches dbt): the as-of date, and the memory limit of dbt's DuckDB
+    ``os.environ`` when it launches dbt): the as-of date, the memory limit of dbt's DuckDB
     connection (profiles.yml), so a big table spills to the working database's folder instead of
-    growing dbt without bound."""
+    growing dbt without bound, and the folder dbt runs in (``workdir``, see project.py)."""
     values = {ENV_DBT_AS_OF: as_of.isoformat(), ENV_DBT_MEMORY_LIMIT: dbt_memory_limit(memory_bytes),
+              **({ENV_DBT_WORKDIR: str(workdir)} if workdir is not None else {}),
               # dbt.log at info (results, warnings, errors) rather than dbt's default debug: the
               # ~5,000 debug lines of a build (every query, connection and commit) cost 1-3 s of
               # dbt's time; a user who wants them sets DBT_LOG_LEVEL_FILE=debug (decision 109)

@@ -25,8 +25,14 @@ SCREENSHOTS = PROJECT / "test-output" / "screenshots"
 CHROMIUM = Path("/usr/bin/chromium")  # Debian's package: `make test` installs it when missing
 
 # Every build of the session records its runs in one throw-away Dagster instance, not in the
-# project's data/dagster_home (a test that needs its own sets DAGSTER_HOME itself).
-os.environ.setdefault("DAGSTER_HOME", tempfile.mkdtemp(prefix="revops-test-dagster-"))
+# project's data/dagster_home (a test that needs its own sets DAGSTER_HOME itself). Under
+# pytest-xdist (`make test` runs two workers) each worker gets its own: a worker inherits the
+# environment of the controller, which has loaded this file too.
+_OWN_HOME = "REVOPS_TEST_OWN_DAGSTER_HOME"  # REVOPS_*: run_cli keeps it from the CLI it starts
+if "DAGSTER_HOME" not in os.environ or os.environ.get(_OWN_HOME) not in (None, os.environ.get("PYTEST_XDIST_WORKER", "")):
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "")
+    os.environ["DAGSTER_HOME"] = tempfile.mkdtemp(prefix=f"revops-test-dagster-{worker}")
+    os.environ[_OWN_HOME] = worker
 
 
 def run_cli(*args: str, env: dict | None = None, check: bool = True, timeout: int = 900) -> subprocess.CompletedProcess:

@@ -15,7 +15,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from orchestration.project import dbt_points_at, last_build_artifact
+from orchestration.project import dbt_workdir, last_build_artifact
 from orchestration.settings import dbt_process_environment, work_db_for
 
 PROJECT = Path(__file__).resolve().parents[1]
@@ -32,10 +32,10 @@ def test_every_dbt_unit_test_passes(generated_warehouse, tmp_path):
     work.parent.mkdir()
     shutil.copyfile(work_db_for(generated_warehouse), work)
     target = tmp_path / "target"
-    with dbt_points_at(work), dbt_process_environment(dt.date(2025, 6, 30)):
+    with dbt_process_environment(dt.date(2025, 6, 30)):
         proc = subprocess.run([str(DBT), "test", "--select", "test_type:unit", "--target-path", str(target),
                                "--project-dir", str(PROJECT), "--profiles-dir", str(PROJECT)],
-                              cwd=PROJECT, capture_output=True, text=True, timeout=600)
+                              cwd=dbt_workdir(work), capture_output=True, text=True, timeout=600)
     assert proc.returncode == 0, proc.stdout[-4000:] + proc.stderr[-2000:]
     results = json.loads((target / "run_results.json").read_text())["results"]
     ran = {r["unique_id"]: r["status"] for r in results}
