@@ -84,28 +84,31 @@ def last_build_artifact(name: str) -> Path:
 
 # profiles.yml opens target/work/warehouse.duckdb, relative to the folder dbt runs in.
 DBT_WORK = Path("target", "work")
-DBT_WORKDIR = ".dbt-workdir"  # the folder dbt runs in, inside the working database's folder
 
 
 def dbt_workdir(work_db: Path) -> Path:
-    """The folder a dbt of ``work_db``'s build runs in: its ``target/work`` is a link to
-    ``work_db``'s folder, so the profile's fixed relative path opens this build's database.
+    """The folder a dbt of ``work_db``'s build runs in, beside the working database's folder
+    (``.warehouse.work`` -> ``.warehouse.work-dbt``): its ``target/work`` is a link to that
+    folder, so the profile's fixed relative path opens this build's database.
 
     The profile stays the same for every warehouse (dbt keeps its partial parse: a changed profile
     costs a full re-parse), and builds of different warehouses from one checkout no longer share
     one link: each has its own, so their dbt steps can run at the same time (decision 117).
-    The link is relative (``../..``): a working folder that is moved keeps a valid one."""
+    The link is relative (``../../.warehouse.work``), so a warehouse folder that is moved or copied
+    keeps a valid one, and it lies outside the folder it points to: a copy that follows links
+    never loops."""
     if work_db.name != "warehouse.duckdb":
         raise ValueError(f"the working database must be named warehouse.duckdb, not {work_db.name}")
-    workdir = work_db.parent / DBT_WORKDIR
+    folder = work_db.parent
+    workdir = folder.with_name(f"{folder.name}-dbt")
     link = workdir / DBT_WORK
-    up = Path(*[".."] * (len(DBT_WORK.parts)))
-    if not (link.is_symlink() and Path(os.readlink(link)) == up):
+    target = Path(*[".."] * len(DBT_WORK.parts), folder.name)
+    if not (link.is_symlink() and Path(os.readlink(link)) == target):
         link.parent.mkdir(parents=True, exist_ok=True)
         tmp = link.with_name(f"{link.name}.{os.getpid()}")
         if tmp.is_symlink():
             tmp.unlink()
-        tmp.symlink_to(up, target_is_directory=True)
+        tmp.symlink_to(target, target_is_directory=True)
         if link.exists() and not link.is_symlink():
             raise RuntimeError(f"{link} exists and is not a link; remove it")
         os.replace(tmp, link)

@@ -6,7 +6,11 @@ Building is the expensive part (Dagster + dbt start-up, a full `dbt build`), so 
 
 from __future__ import annotations
 
+import contextlib
+import fcntl
+import hashlib
 import os
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -46,27 +50,58 @@ def run_cli(*args: str, env: dict | None = None, check: bool = True, timeout: in
     return proc
 
 
+@contextlib.contextmanager
+def _made_once(tmp_path_factory, key: str):
+    """A folder for ``key`` shared by every worker of the session (pytest-xdist runs two), made by
+    the first worker that asks: yields (folder, True) to that worker, which fills it, and
+    (folder, False) to every later one, which reuses it. A worker that asks while another fills
+    it waits; a failed fill leaves no mark, so the next one tries again and fails the same way."""
+    base = tmp_path_factory.getbasetemp()
+    root = (base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base) / "shared"
+    root.mkdir(parents=True, exist_ok=True)
+    folder = root / hashlib.sha256(key.encode()).hexdigest()[:16]
+    with open(f"{folder}.lock", "a+") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        done = Path(f"{folder}.done")
+        if done.exists():
+            yield folder, False
+            return
+        shutil.rmtree(folder, ignore_errors=True)  # what a failed fill left
+        folder.mkdir()
+        yield folder, True
+        done.write_text(key)
+
+
 @pytest.fixture(scope="session")
 def warehouse_for(tmp_path_factory):
-    """Factory: warehouse_for(landing_dir, as_of) -> path of the published DuckDB file."""
-    built: dict[tuple[str, str], Path] = {}
+    """Factory: warehouse_for(landing_dir, as_of) -> path of the published DuckDB file, built once
+    per session (across workers) for each (landing, as_of)."""
 
     def _build(landing: Path, as_of: str) -> Path:
         key = (str(Path(landing).resolve()), as_of)
-        if key not in built:
-            out = tmp_path_factory.mktemp("wh") / "warehouse.duckdb"
-            run_cli("build", "--landing", key[0], "--warehouse", str(out), "--as-of", as_of, "--quiet")
-            built[key] = out
-        return built[key]
+        with _made_once(tmp_path_factory, f"warehouse {key}") as (folder, first):
+            out = folder / "warehouse.duckdb"
+            if first:
+                run_cli("build", "--landing", key[0], "--warehouse", str(out), "--as-of", as_of, "--quiet")
+        return out
 
     return _build
+
+
+def copy_of_warehouse(built: Path, folder: Path) -> Path:
+    """A private copy of a warehouse that warehouse_for built, with its working database, in a new
+    ``folder``: a test that builds on top of it starts from that build without running it again."""
+    shutil.copytree(built.parent, folder, symlinks=True)
+    return folder / built.name
 
 
 @pytest.fixture(scope="session")
 def generated_landing(tmp_path_factory) -> Path:
     """Sample data at a small size, generated once per session through the CLI."""
-    out = tmp_path_factory.mktemp("landing") / "landing"
-    run_cli("generate", "--accounts", "300", "--seed", "7", "--end-date", "2025-06-30", "--out", str(out))
+    with _made_once(tmp_path_factory, "generated landing 300 7 2025-06-30") as (folder, first):
+        out = folder / "landing"
+        if first:
+            run_cli("generate", "--accounts", "300", "--seed", "7", "--end-date", "2025-06-30", "--out", str(out))
     return out
 
 

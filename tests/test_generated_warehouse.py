@@ -10,7 +10,7 @@ from decimal import Decimal
 import pytest
 from dateutil.relativedelta import relativedelta
 
-from conftest import query, run_cli
+from conftest import copy_of_warehouse, query, run_cli
 
 MONTHLY_EVAL_AS_OF = dt.date(2025, 6, 30)
 
@@ -136,9 +136,9 @@ def test_every_billing_customer_belongs_to_exactly_one_account(generated_warehou
     assert dupes == []
 
 
-def test_a_second_build_on_the_same_landing_changes_no_row_count(generated_landing, tmp_path):
-    wh = tmp_path / "w.duckdb"
-    run_cli("build", "--landing", str(generated_landing), "--warehouse", str(wh), "--as-of", "2025-06-30", "--quiet")
+def test_a_second_build_on_the_same_landing_changes_no_row_count(generated_landing, generated_warehouse, tmp_path):
+    # the first build is the session's (same landing, same command), copied with its working database
+    wh = copy_of_warehouse(generated_warehouse, tmp_path / "wh")
     counts_sql = """select schema_name || '.' || table_name, estimated_size from duckdb_tables()
                     where schema_name in ('raw', 'audit', 'marts', 'intermediate')"""
 

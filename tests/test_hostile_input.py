@@ -248,8 +248,9 @@ def test_a_limit_lowered_through_its_setting_rejects_a_file_naming_the_limit(tmp
 
 def test_dbt_gets_a_memory_limit_and_a_spill_folder_beside_the_working_database(tmp_path):
     """dbt's DuckDB is opened with the dbt_memory_bytes limit and spills into the working
-    database's folder (the fixed link target/work, so the profile never changes between builds of
-    different warehouses and dbt keeps its partial parse)."""
+    database's folder (the fixed relative path target/work, a link in the folder dbt runs in, so
+    the profile never changes between builds of different warehouses and dbt keeps its partial
+    parse)."""
     from orchestration.settings import dbt_process_environment
 
     import datetime as dt

@@ -1,7 +1,8 @@
 """Publishing for readers: BI tools read the published file while builds run back to back.
 
 One scenario, real `revops build` processes on a copy of the generated landing folder:
-build 1 publishes; then two reader processes start (one opens the file anew in a tight loop,
+generation 1 is the session's build of that landing (copied with its working database); then
+two reader processes start (one opens the file anew in a tight loop,
 one keeps a single read-only connection open all along); build 2 runs with new landing data,
 build 3 (more new data, Parquet export) is started while build 2 runs and waits for it
 (--wait), and a build started without --wait is refused with a clear message.
@@ -20,7 +21,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import PROJECT, REVOPS, query
+from conftest import PROJECT, REVOPS, copy_of_warehouse, query
 
 AS_OF = "2025-06-30"
 
@@ -84,15 +85,13 @@ def _wait_for(log: Path, text: str, proc: subprocess.Popen, timeout: float = 300
 
 
 @pytest.fixture(scope="module")
-def scenario(generated_landing, tmp_path_factory):
+def scenario(generated_landing, generated_warehouse, tmp_path_factory):
     root = tmp_path_factory.mktemp("publish")
     landing = root / "landing"
     shutil.copytree(generated_landing, landing)
-    wh, stop, parquet = root / "serve" / "warehouse.duckdb", root / "stop", root / "parquet"
-    logs = {i: root / f"build{i}.log" for i in (1, 2, 3)}
-
-    b1 = _build(landing, wh, log=logs[1])
-    assert b1.wait(timeout=600) == 0, logs[1].read_text()[-3000:]
+    wh = copy_of_warehouse(generated_warehouse, root / "serve")
+    stop, parquet = root / "stop", root / "parquet"
+    logs = {i: root / f"build{i}.log" for i in (2, 3)}
     gens = [_signature(wh)]
 
     readers = {mode: subprocess.Popen([sys.executable, "-c", READER, str(wh), mode, str(stop), str(root / f"{mode}.jsonl")],
