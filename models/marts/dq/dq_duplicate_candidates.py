@@ -6,7 +6,8 @@ people is proposed once, by its most probable record pair. The compared fields s
 side.
 
 The linkage model is stored in the repo (orchestration/dq/linkage_model.json, set once by
-devtools/train_linkage.py, docs/decisions.md 72); here it only scores, in a private in-memory DuckDB, so a build is deterministic and
+devtools/train_linkage.py, docs/decisions.md 72); here it only scores, in a private in-memory DuckDB
+(with half of dbt's memory limit, spilling beside dbt's database), so a build is deterministic and
 offline. Scoring logic: orchestration/dq/linkage.py.
 """
 
@@ -18,7 +19,7 @@ SIDE = ("object", "first_name", "last_name", "email", "company", "company_domain
 
 def model(dbt, session):
     dbt.config(materialized="table")
-    from orchestration.dq.linkage import best_per_entity_pair, features, score
+    from orchestration.dq.linkage import SCORING_MEMORY_SHARE, best_per_entity_pair, features, memory_bytes, score
 
     threshold = float(dbt.config.get("duplicate_match_threshold") or 0.9)
     records = dbt.ref("int_dq__person_records").order("record_id").df()
@@ -28,7 +29,11 @@ def model(dbt, session):
     rejected = set(dbt.ref("stg_steward__duplicate_decisions").filter("decision = 'reject'")
                    .project("record_id_a, record_id_b").fetchall())
 
-    scored = score(features(records, nick, roles), threshold)
+    # scoring's own DuckDB gets a share of dbt's memory and spills beside dbt's (decision 120)
+    limit, temp = session.execute("select current_setting('memory_limit'), current_setting('temp_directory')").fetchone()
+    scored = score(features(records, nick, roles), threshold,
+                   memory_limit_bytes=int(memory_bytes(limit) * SCORING_MEMORY_SHARE),
+                   spill_to=f"{temp}/linkage" if temp else None)
     pairs = best_per_entity_pair(scored.itertuples(index=False), clusters, rejected)
     by_id = records.set_index("record_id")
     cols = {"record_id_a": [], "record_id_b": [], "match_probability": [], "match_weight": []}
