@@ -31,7 +31,7 @@ browser:
 ## processes (pytest-xdist; TEST_WORKERS=0 runs it in one process)
 TEST_WORKERS ?= 2
 test: $(STAMP) browser
-	$(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadfile $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadfile --no-loadscope-reorder $(PYTEST_ARGS)
 
 ui: $(STAMP)
 	$(BIN)/revops ui

@@ -160,3 +160,17 @@ def browser():
             yield b
         finally:
             b.close()
+
+
+# The files that run several builds of their own, longest first: with `--dist loadfile
+# --no-loadscope-reorder` (Makefile) the two workers start on them, and the short files fill in
+# at the end, instead of one worker starting a three-minute file when the other has finished.
+# The second one needs no sample warehouse: the first worker builds it meanwhile.
+LONG_FILES_FIRST = ("test_publish.py", "test_one_build_everywhere.py", "test_ingest_kill.py", "test_hostile_input.py",
+                    "test_generated_warehouse.py", "test_expectations.py", "test_steward_grid.py", "test_export.py",
+                    "test_ingest_corpus.py")
+
+
+def pytest_collection_modifyitems(items):
+    rank = {name: i for i, name in enumerate(LONG_FILES_FIRST)}
+    items.sort(key=lambda item: rank.get(item.path.name, len(rank)))  # stable: the rest keep their order
