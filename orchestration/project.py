@@ -71,15 +71,36 @@ def read_manifest(path: Path = MANIFEST) -> dict:
 
 
 RUN_TARGETS = "revops_dbt_assets-*"  # the target folder dagster-dbt gives each dbt build
+TARGET_IN_USE = ".in-use.lock"  # held by the build whose dbt writes (and then reads) the folder
+
+
+def finished_build_artifacts(name: str) -> list[Path]:
+    """``manifest.json`` or ``run_results.json`` of the dbt builds that have finished, newest
+    first. A build still running (another warehouse's, decision 117) holds its folder's
+    ``TARGET_IN_USE`` until it has read its artifacts, and has no run_results.json before dbt ends."""
+    found = []
+    for folder in (PROJECT_DIR / "target").glob(RUN_TARGETS):
+        results = folder / "run_results.json"
+        if not results.exists() or not (folder / name).exists():
+            continue
+        try:
+            with open(folder / TARGET_IN_USE, "a+") as lock:
+                fcntl.flock(lock, fcntl.LOCK_SH | fcntl.LOCK_NB)
+        except BlockingIOError:
+            continue  # still running
+        except OSError:
+            continue  # removed meanwhile by another build's clean-up
+        found.append((results.stat().st_mtime, folder / name))
+    return [path for _, path in sorted(found, reverse=True)]
 
 
 def last_build_artifact(name: str) -> Path:
-    """``manifest.json`` or ``run_results.json`` of the newest dbt build (its compiled SQL, its
-    node times); the build step keeps only the newest folder (assets/dbt.py)."""
-    found = sorted((PROJECT_DIR / "target").glob(f"{RUN_TARGETS}/{name}"), key=lambda p: p.stat().st_mtime)
+    """``manifest.json`` or ``run_results.json`` of the newest finished dbt build (its compiled
+    SQL, its node times); the build step removes older folders (assets/dbt.py)."""
+    found = finished_build_artifacts(name)
     if not found:
-        raise FileNotFoundError(f"no {name} of a dbt build under {PROJECT_DIR / 'target'}: run revops build first")
-    return found[-1]
+        raise FileNotFoundError(f"no {name} of a finished dbt build under {PROJECT_DIR / 'target'}: run revops build first")
+    return found[0]
 
 
 # profiles.yml opens target/work/warehouse.duckdb, relative to the folder dbt runs in.

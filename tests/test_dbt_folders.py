@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from orchestration.assets.dbt import TARGET_IN_USE, _claim_target_dir, _remove_older_target_dirs
-from orchestration.project import DBT_WORK, dbt_workdir
+from orchestration.assets.dbt import _claim_target_dir, _remove_older_target_dirs
+from orchestration.project import DBT_WORK, TARGET_IN_USE, dbt_workdir
 
 
 def test_each_working_database_gets_a_dbt_folder_whose_target_work_is_its_own_folder(tmp_path):
@@ -79,3 +79,31 @@ def test_a_claim_is_exclusive_while_held(tmp_path):
             fcntl.flock(other, fcntl.LOCK_EX | fcntl.LOCK_NB)
     finally:
         claim.close()
+
+
+def test_the_newest_finished_build_is_the_one_whose_artifacts_are_read(tmp_path):
+    """A build still running (its folder claimed, or no run_results.json yet) is passed over."""
+    import shutil
+
+    from orchestration.project import PROJECT_DIR, finished_build_artifacts, last_build_artifact
+
+    made = [PROJECT_DIR / "target" / f"revops_dbt_assets-test{os.getpid()}-{n}" for n in ("old", "new", "running", "starting")]
+    try:
+        for i, d in enumerate(made):
+            d.mkdir(parents=True)
+            (d / "manifest.json").write_text("{}")
+            if d.name.endswith("starting"):
+                continue  # dbt has not finished: no run_results.json
+            (d / "run_results.json").write_text("{}")
+            stamp = time.time() + 3600 + i  # newer than any real build here
+            os.utime(d / "run_results.json", (stamp, stamp))
+        claim = _claim_target_dir(made[2])
+        try:
+            assert finished_build_artifacts("manifest.json")[:2] == [made[1] / "manifest.json", made[0] / "manifest.json"]
+            assert last_build_artifact("run_results.json") == made[1] / "run_results.json"
+        finally:
+            claim.close()
+        assert last_build_artifact("manifest.json") == made[2] / "manifest.json"  # once it has finished
+    finally:
+        for d in made:
+            shutil.rmtree(d, ignore_errors=True)

@@ -371,10 +371,12 @@ def _rebuild_check_model(db: Path, name: str = "chk_billing__account_mrr_recompu
     """Rebuild a check model (a table, decision 112) in ``db`` from the compiled SQL of the last
     build, as the next dbt build would after its inputs changed. ``db`` must be named
     warehouse.duckdb: the compiled SQL names that catalog."""
-    from orchestration.project import last_build_artifact
+    from orchestration.project import finished_build_artifacts
 
-    node = next(n for n in json.loads(last_build_artifact("manifest.json").read_text())["nodes"].values()
-                if n["name"] == name)
+    # the newest build that compiled it: a build that failed upstream (this module runs some, and
+    # the other worker builds meanwhile) skips the model and leaves no compiled SQL for it
+    node = next(n for path in finished_build_artifacts("manifest.json")
+                for n in json.loads(path.read_text())["nodes"].values() if n["name"] == name and n.get("compiled_code"))
     con = duckdb.connect(str(db))
     try:
         con.execute(f"create or replace table {node['relation_name']} as ({node['compiled_code']})")

@@ -17,7 +17,7 @@ from .. import build_inputs
 from ..expectations import prefetch_gx
 from ..progress import in_cli
 from ..progress import say
-from ..project import MANIFEST, RUN_TARGETS, dbt_project, dbt_workdir, read_manifest
+from ..project import MANIFEST, RUN_TARGETS, TARGET_IN_USE, dbt_project, dbt_workdir, read_manifest
 from ..resources import RevopsSettings
 from ..settings import dbt_process_environment
 from ..warehouse import drop_rebuilt_tables, remove_stale_publish_files
@@ -117,7 +117,6 @@ def _whole_project_selected(context: AssetExecutionContext) -> bool:
             and set(context.selected_asset_check_keys) == set(revops_dbt_assets.check_keys))
 
 
-TARGET_IN_USE = ".in-use.lock"  # held by the build whose dbt writes (and then reads) the folder
 # A folder this young may belong to a build that started dbt and has not claimed it yet.
 _UNCLAIMED_GRACE_SECONDS = 300
 
