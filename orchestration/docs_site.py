@@ -25,8 +25,13 @@ def docs_dir(warehouse: Path) -> Path:
 
 
 def _profile(warehouse: Path) -> str:
+    # dbt-duckdb opens its main `path` read-write whatever the profile says (its `read_only` is
+    # for attachments), which would lock BI readers out of the published file while the catalog
+    # is read, and fail if one holds it open. So dbt opens an in-memory database and attaches the
+    # published file read-only under the catalog name the manifest uses (decision 121).
     # JSON is YAML: the path is quoted safely whatever characters it holds.
-    output = {"type": "duckdb", "path": str(warehouse), "read_only": True, "threads": 1,
+    output = {"type": "duckdb", "path": ":memory:", "database": "warehouse", "threads": 1,
+              "attach": [{"path": str(warehouse), "alias": "warehouse", "read_only": True}],
               "settings": {"TimeZone": "UTC"}}
     return json.dumps({"revops": {"target": "docs", "outputs": {"docs": output}}})
 

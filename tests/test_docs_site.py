@@ -4,10 +4,14 @@ linked from the app; looked at in a real headless Chromium."""
 from __future__ import annotations
 
 import json
+import shutil
 import subprocess
 from urllib.parse import unquote
 
+import duckdb
+
 from conftest import REVOPS, SCREENSHOTS, free_port, query, run_cli, wait_for_http
+from orchestration.docs_site import docs_dir
 
 
 
@@ -63,3 +67,21 @@ def test_docs_site_describes_every_mart_and_serves_it(generated_warehouse, gener
     assert response.status == 200
     page.get_by_text("movement_type").first.wait_for(timeout=30_000)
     page.close()
+
+
+def test_docs_are_generated_while_a_reader_holds_the_published_file(generated_warehouse, tmp_path):
+    """dbt-duckdb opens its main database read-write whatever the profile says: the docs profile
+    attaches the published file read-only instead (decision 121), so a BI tool that holds the file
+    open neither blocks the catalog nor is locked out by it."""
+    wh = tmp_path / "warehouse.duckdb"
+    shutil.copy(generated_warehouse, wh)
+    reader = duckdb.connect(str(wh), read_only=True)
+    try:
+        proc = run_cli("docs", "--warehouse", str(wh), "--no-serve", check=False)
+        assert proc.returncode == 0, proc.stdout[-2000:] + proc.stderr[-2000:]
+        assert reader.execute("select count(*) from marts.mrr_by_account_month").fetchone()[0] > 0
+    finally:
+        reader.close()
+    catalog = json.loads((docs_dir(wh) / "catalog.json").read_text())
+    assert "model.revops.mrr_by_account_month" in catalog["nodes"]
+    assert not wh.with_name(wh.name + ".wal").exists()  # nothing was written to the published file
