@@ -8,6 +8,7 @@ import json
 import os
 import shutil
 import subprocess
+import time
 from pathlib import Path
 
 from dagster_dbt import DbtProject
@@ -72,6 +73,32 @@ def read_manifest(path: Path = MANIFEST) -> dict:
 
 RUN_TARGETS = "revops_dbt_assets-*"  # the target folder dagster-dbt gives each dbt build
 TARGET_IN_USE = ".in-use.lock"  # held by the build whose dbt writes (and then reads) the folder
+
+
+# A folder this young may belong to a build that started dbt and has not claimed it yet.
+_UNCLAIMED_GRACE_SECONDS = 300
+
+
+def claim_target_dir(target: Path):
+    target.mkdir(parents=True, exist_ok=True)
+    fh = open(target / TARGET_IN_USE, "a+")
+    fcntl.flock(fh, fcntl.LOCK_EX)
+    return fh
+
+
+def remove_older_target_dirs(keep: Path) -> None:
+    """dagster-dbt writes a fresh target folder per run (assets/dbt.py): remove the other runs'
+    folders, except those of builds still running (decision 91: two builds from one checkout would otherwise
+    delete each other's run_results.json)."""
+    for d in keep.parent.glob(RUN_TARGETS):
+        if d == keep or not d.is_dir() or time.time() - d.stat().st_mtime < _UNCLAIMED_GRACE_SECONDS:
+            continue
+        with open(d / TARGET_IN_USE, "a+") as fh:
+            try:
+                fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                continue  # its build is still running
+            shutil.rmtree(d, ignore_errors=True)
 
 
 def finished_build_artifacts(name: str) -> list[Path]:

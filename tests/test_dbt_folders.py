@@ -10,8 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from orchestration.assets.dbt import _claim_target_dir, _remove_older_target_dirs
-from orchestration.project import DBT_WORK, TARGET_IN_USE, dbt_workdir
+from orchestration.project import DBT_WORK, TARGET_IN_USE, claim_target_dir, dbt_workdir, remove_older_target_dirs
 
 
 def test_each_working_database_gets_a_dbt_folder_whose_target_work_is_its_own_folder(tmp_path):
@@ -55,25 +54,25 @@ def test_clean_up_keeps_folders_of_builds_still_running_and_young_ones(tmp_path)
     running = tmp_path / "revops_dbt_assets-running"
     finished = tmp_path / "revops_dbt_assets-finished"
     young = tmp_path / "revops_dbt_assets-young"
-    claim = _claim_target_dir(running)  # another build, still reading its artifacts
+    claim = claim_target_dir(running)  # another build, still reading its artifacts
     for d in (mine, finished, young):
         d.mkdir()
     (finished / TARGET_IN_USE).touch()
     for d in (running, finished):
         _aged(d, 3600)
     try:
-        _remove_older_target_dirs(mine)
+        remove_older_target_dirs(mine)
         assert sorted(p.name for p in tmp_path.iterdir()) == [mine.name, running.name, young.name]
     finally:
         claim.close()
     # once that build has let go, its folder goes with the next clean-up
     _aged(running, 3600)
-    _remove_older_target_dirs(mine)
+    remove_older_target_dirs(mine)
     assert not running.exists() and young.exists()
 
 
 def test_a_claim_is_exclusive_while_held(tmp_path):
-    claim = _claim_target_dir(tmp_path / "t")
+    claim = claim_target_dir(tmp_path / "t")
     try:
         with open(tmp_path / "t" / TARGET_IN_USE, "a+") as other, pytest.raises(BlockingIOError):
             fcntl.flock(other, fcntl.LOCK_EX | fcntl.LOCK_NB)
@@ -97,7 +96,7 @@ def test_the_newest_finished_build_is_the_one_whose_artifacts_are_read(tmp_path)
             (d / "run_results.json").write_text("{}")
             stamp = time.time() + 3600 + i  # newer than any real build here
             os.utime(d / "run_results.json", (stamp, stamp))
-        claim = _claim_target_dir(made[2])
+        claim = claim_target_dir(made[2])
         try:
             assert finished_build_artifacts("manifest.json")[:2] == [made[1] / "manifest.json", made[0] / "manifest.json"]
             assert last_build_artifact("run_results.json") == made[1] / "run_results.json"

@@ -2,12 +2,9 @@
 
 
 import contextlib
-import fcntl
 import json
 import os
-import time
 from collections.abc import Mapping
-from pathlib import Path
 from typing import Any
 
 from dagster import AssetExecutionContext, AssetKey, AssetObservation
@@ -17,7 +14,7 @@ from .. import build_inputs
 from ..expectations import prefetch_gx
 from ..progress import in_cli
 from ..progress import say
-from ..project import MANIFEST, RUN_TARGETS, TARGET_IN_USE, dbt_project, dbt_workdir, read_manifest
+from ..project import MANIFEST, claim_target_dir, dbt_project, dbt_workdir, read_manifest, remove_older_target_dirs
 from ..resources import RevopsSettings
 from ..settings import dbt_process_environment
 from ..warehouse import drop_rebuilt_tables, remove_stale_publish_files
@@ -82,12 +79,12 @@ def revops_dbt_assets(context: AssetExecutionContext, dbt: DbtCliResource, setti
             (contextlib.redirect_stdout(devnull) if quiet else contextlib.nullcontext()):
         with dbt_process_environment(settings.as_of(), settings.dbt_memory_bytes, workdir=dbt_workdir(work)):
             invocation = dbt.cli(args, context=context, raise_on_error=False)
-        in_use = _claim_target_dir(invocation.target_path)  # until its artifacts are read
+        in_use = claim_target_dir(invocation.target_path)  # until its artifacts are read
         events = list(invocation.stream())
     try:
         run_results = invocation.get_artifact("run_results.json")
         yield from enrich(events, invocation.manifest, run_results, settings.work_db_path())
-        _remove_older_target_dirs(invocation.target_path)
+        remove_older_target_dirs(invocation.target_path)
     finally:
         in_use.close()
     failed = [r for r in run_results.get("results", []) if r.get("status") in ("error", "fail")]
@@ -116,30 +113,3 @@ def _whole_project_selected(context: AssetExecutionContext) -> bool:
     return (set(context.selected_asset_keys) == set(revops_dbt_assets.keys)
             and set(context.selected_asset_check_keys) == set(revops_dbt_assets.check_keys))
 
-
-# A folder this young may belong to a build that started dbt and has not claimed it yet.
-_UNCLAIMED_GRACE_SECONDS = 300
-
-
-def _claim_target_dir(target: Path):
-    target.mkdir(parents=True, exist_ok=True)
-    fh = open(target / TARGET_IN_USE, "a+")
-    fcntl.flock(fh, fcntl.LOCK_EX)
-    return fh
-
-
-def _remove_older_target_dirs(keep: Path) -> None:
-    """dagster-dbt writes a fresh target folder per run; remove the other runs' folders, except
-    those of builds still running (decision 91: two builds from one checkout would otherwise
-    delete each other's run_results.json)."""
-    import shutil
-
-    for d in keep.parent.glob(RUN_TARGETS):
-        if d == keep or not d.is_dir() or time.time() - d.stat().st_mtime < _UNCLAIMED_GRACE_SECONDS:
-            continue
-        with open(d / TARGET_IN_USE, "a+") as fh:
-            try:
-                fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
-            except BlockingIOError:
-                continue  # its build is still running
-            shutil.rmtree(d, ignore_errors=True)
