@@ -13,7 +13,7 @@ from pathlib import Path
 
 from dagster_dbt import DbtProject
 
-from .dbt_child import wrapper_path
+from .dbt_child import WORK_LINK, wrapper_path
 from .settings import PROJECT_DIR, dbt_parse_environment
 
 dbt_project = DbtProject(project_dir=PROJECT_DIR, profiles_dir=PROJECT_DIR)
@@ -80,24 +80,29 @@ _UNCLAIMED_GRACE_SECONDS = 300
 
 
 def claim_target_dir(target: Path):
+    """Claim a run's target folder for as long as the returned file is open."""
     target.mkdir(parents=True, exist_ok=True)
     fh = open(target / TARGET_IN_USE, "a+")
     fcntl.flock(fh, fcntl.LOCK_EX)
     return fh
 
 
+def _claimed(folder: Path) -> bool:
+    """Whether a build still holds ``folder`` (or it is gone: another build's clean-up removed it)."""
+    try:
+        with open(folder / TARGET_IN_USE, "a+") as fh:
+            fcntl.flock(fh, fcntl.LOCK_SH | fcntl.LOCK_NB)
+    except OSError:  # BlockingIOError: claimed; FileNotFoundError: removed meanwhile
+        return True
+    return False
+
+
 def remove_older_target_dirs(keep: Path) -> None:
     """dagster-dbt writes a fresh target folder per run (assets/dbt.py): remove the other runs'
-    folders, except those of builds still running (decision 91: two builds from one checkout would otherwise
-    delete each other's run_results.json)."""
+    folders, except those of builds still running (decision 91: two builds from one checkout would
+    otherwise delete each other's run_results.json)."""
     for d in keep.parent.glob(RUN_TARGETS):
-        if d == keep or not d.is_dir() or time.time() - d.stat().st_mtime < _UNCLAIMED_GRACE_SECONDS:
-            continue
-        with open(d / TARGET_IN_USE, "a+") as fh:
-            try:
-                fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
-            except BlockingIOError:
-                continue  # its build is still running
+        if d != keep and d.is_dir() and time.time() - d.stat().st_mtime >= _UNCLAIMED_GRACE_SECONDS and not _claimed(d):
             shutil.rmtree(d, ignore_errors=True)
 
 
@@ -108,16 +113,8 @@ def finished_build_artifacts(name: str) -> list[Path]:
     found = []
     for folder in (PROJECT_DIR / "target").glob(RUN_TARGETS):
         results = folder / "run_results.json"
-        if not results.exists() or not (folder / name).exists():
-            continue
-        try:
-            with open(folder / TARGET_IN_USE, "a+") as lock:
-                fcntl.flock(lock, fcntl.LOCK_SH | fcntl.LOCK_NB)
-        except BlockingIOError:
-            continue  # still running
-        except OSError:
-            continue  # removed meanwhile by another build's clean-up
-        found.append((results.stat().st_mtime, folder / name))
+        if results.exists() and (folder / name).exists() and not _claimed(folder):
+            found.append((results.stat().st_mtime, folder / name))
     return [path for _, path in sorted(found, reverse=True)]
 
 
@@ -130,8 +127,7 @@ def last_build_artifact(name: str) -> Path:
     return found[0]
 
 
-# profiles.yml opens target/work/warehouse.duckdb, relative to the folder dbt runs in.
-DBT_WORK = Path("target", "work")
+DBT_WORK = WORK_LINK  # profiles.yml opens target/work/warehouse.duckdb, relative to the folder dbt runs in
 
 
 def dbt_workdir(work_db: Path) -> Path:

@@ -133,10 +133,17 @@ def size_expected(name: str) -> str:
             "(e.g. 268435456, 256MiB, 2GB)")
 
 
+def size_in_bytes(text: str, whole: bool = True) -> int | None:
+    """Bytes of a size written as a number with an optional unit (268435456, 256MiB, 2GB; with
+    ``whole=False`` also a fraction, as DuckDB shows its settings: ``2.0 GiB``), else None."""
+    number = r"\d+" if whole else r"\d+(?:\.\d+)?"
+    m = re.fullmatch(rf"\s*({number})\s*([KMGT]i?B|B)?\s*", text or "", re.IGNORECASE)
+    return int(float(m.group(1)) * _UNITS[(m.group(2) or "").lower()]) if m else None
+
+
 def parse_size(text: str, name: str, setting: str) -> int:
     """A size setting (``ENV_SIZES``) given as text: bytes, or a number with a unit."""
-    m = re.fullmatch(r"\s*(\d+)\s*([KMGT]i?B|B)?\s*", text, re.IGNORECASE)
-    value = int(m.group(1)) * _UNITS[(m.group(2) or "").lower()] if m else None
+    value = size_in_bytes(text)
     if value is None or value < SIZE_MINIMUM[name]:
         raise SettingError(f"{setting} = {text!r}: expected {size_expected(name)}")
     return value

@@ -75,18 +75,16 @@ def revops_dbt_assets(context: AssetExecutionContext, dbt: DbtCliResource, setti
         args += ["--vars", json.dumps(settings.dbt_vars)]
     # dagster-dbt echoes every dbt log line to stdout; the CLI shows a summary instead.
     quiet = in_cli()
-    with open(os.devnull, "w") as devnull, \
-            (contextlib.redirect_stdout(devnull) if quiet else contextlib.nullcontext()):
-        with dbt_process_environment(settings.as_of(), settings.dbt_memory_bytes, workdir=dbt_workdir(work)):
-            invocation = dbt.cli(args, context=context, raise_on_error=False)
-        in_use = claim_target_dir(invocation.target_path)  # until its artifacts are read
-        events = list(invocation.stream())
-    try:
+    with contextlib.ExitStack() as claimed:
+        with open(os.devnull, "w") as devnull, \
+                (contextlib.redirect_stdout(devnull) if quiet else contextlib.nullcontext()):
+            with dbt_process_environment(settings.as_of(), settings.dbt_memory_bytes, workdir=dbt_workdir(work)):
+                invocation = dbt.cli(args, context=context, raise_on_error=False)
+            claimed.enter_context(claim_target_dir(invocation.target_path))  # until its artifacts are read
+            events = list(invocation.stream())
         run_results = invocation.get_artifact("run_results.json")
         yield from enrich(events, invocation.manifest, run_results, settings.work_db_path())
         remove_older_target_dirs(invocation.target_path)
-    finally:
-        in_use.close()
     failed = [r for r in run_results.get("results", []) if r.get("status") in ("error", "fail")]
     if whole and not failed and invocation.is_successful():
         build_inputs.record(work, inputs, context.run_id)

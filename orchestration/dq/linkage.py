@@ -23,6 +23,8 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
+from ..settings import size_in_bytes
+
 MODEL_JSON = Path(__file__).with_name("linkage_model.json")
 FEATURES = ("record_id", "first_name", "last_name", "email", "email_user", "company_domain", "company_key")
 _COMPANY_SUFFIX = re.compile(r"\b(inc|incorporated|llc|ltd|limited|gmbh|ag|sa|sas|bv|nv|kk|plc|corp|corporation|co|company|group)\b\.?")
@@ -111,17 +113,15 @@ def settings():
 # 100,000 sample accounts (514,135 records) scoring without a limit grew to 4.5 GB beside dbt's
 # database, half of dbt's 2 GiB held it to 1.8 GB, same pairs, same time (decision 120).
 SCORING_MEMORY_SHARE = 0.5
-_MEMORY_UNITS = {"B": 1, "KB": 10**3, "MB": 10**6, "GB": 10**9, "TB": 10**12,
-                 "KIB": 2**10, "MIB": 2**20, "GIB": 2**30, "TIB": 2**40}
 
 
 def memory_bytes(setting: str) -> int:
     """Bytes of a DuckDB memory setting as ``current_setting('memory_limit')`` shows it
     (``2.0 GiB``, ``512.0 MiB``, ``2147483648B``)."""
-    m = re.fullmatch(r"\s*([0-9]+(?:\.[0-9]+)?)\s*([A-Za-z]+)\s*", setting or "")
-    if not m or m.group(2).upper() not in _MEMORY_UNITS:
+    value = size_in_bytes(setting, whole=False)
+    if value is None:
         raise ValueError(f"not a DuckDB memory size: {setting!r}")
-    return int(float(m.group(1)) * _MEMORY_UNITS[m.group(2).upper()])
+    return value
 
 
 def score(feats: pd.DataFrame, threshold: float, model_json: Path = MODEL_JSON, *,
