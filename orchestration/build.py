@@ -21,7 +21,7 @@ from .warehouse import BuildLocked, build_lock, ensure_work_db
 
 def run_build(landing: Path, warehouse: Path, as_of: dt.date, strict: bool = False, wait: bool = False,
               quiet: bool = False, dbt_vars: dict | None = None, export_parquet: Path | None = None,
-              sizes: dict[str, int] | None = None, force_rebuild: bool = False) -> int:
+              sizes: dict[str, int] | None = None, force_rebuild: bool = False, full_refresh: bool = False) -> int:
     from . import progress, settings
 
     t0 = time.perf_counter()
@@ -40,6 +40,7 @@ def run_build(landing: Path, warehouse: Path, as_of: dt.date, strict: bool = Fal
             # every setting explicit: the defaults of the code location do not apply to a CLI build
             result = _execute(run_config(landing_dir=landing, warehouse=warehouse, work_db=work, as_of_date=as_of,
                                          strict=strict, dbt_vars=dbt_vars or {}, force_rebuild=force_rebuild,
+                                         full_refresh=full_refresh,
                                          export_parquet=export_parquet or "", quiet_logs=True,
                                          **(sizes if sizes is not None else settings.default_sizes())))
             from .report import print_build_summary

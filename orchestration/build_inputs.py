@@ -52,14 +52,16 @@ def _load_log_digest(con: duckdb.DuckDBPyConnection) -> str:
     return f"{row[0]}:{row[1]}"
 
 
-def fingerprint(work: Path, *, as_of: dt.date, dbt_vars: dict, strict: bool, export_parquet: str) -> str:
-    """The fingerprint of a build about to run dbt on ``work`` (after ingestion)."""
+def fingerprint(work: Path, *, as_of: dt.date, dbt_vars: dict, strict: bool, export_parquet: str,
+                code: str | None = None) -> str:
+    """The fingerprint of a build about to run dbt on ``work`` (after ingestion); ``code`` is
+    code_digest(), when the caller has it already."""
     con = duckdb.connect(str(work), read_only=True)
     try:
         loaded = _load_log_digest(con)
     finally:
         con.close()
-    parts = {"code": code_digest(), "raw": loaded, "as_of": as_of.isoformat(),
+    parts = {"code": code or code_digest(), "raw": loaded, "as_of": as_of.isoformat(),
              "dbt_vars": json.dumps(dbt_vars, sort_keys=True, default=str), "strict": bool(strict),
              "export_parquet": export_parquet or ""}
     return hashlib.sha256(json.dumps(parts, sort_keys=True).encode()).hexdigest()
@@ -108,3 +110,40 @@ def unchanged_since(work: Path, published: Path, value: str) -> str | None:
     if here and there and here == there and here[0] == value:
         return here[1]
     return None
+
+
+# The incremental staging models (macros/incremental.sql) keep their rows from build to build, and
+# dbt rebuilds them only on --full-refresh: a changed model, macro or seed would otherwise leave
+# rows staged by the old code. So the code a whole dbt build ran is recorded, and a build whose
+# code differs (or that finds no record: a working database from before incremental models)
+# refreshes them fully. Unlike the fingerprint, the record survives a failed build: the tables a
+# failed incremental build did update are still consistent with the raw rows, key by key.
+INCREMENTAL_TABLE = "audit.incremental_code"
+
+
+def full_refresh_reason(work: Path, code: str) -> str | None:
+    """Why the next dbt build must be a full refresh, or None when an incremental one gives the same rows."""
+    if not work.exists():
+        return "no working database yet"
+    con = duckdb.connect(str(work), read_only=True)
+    try:
+        row = con.execute(f"select code_digest from {INCREMENTAL_TABLE}").fetchone()
+    except duckdb.CatalogException:
+        return "no record of the code the incremental models were built with"
+    finally:
+        con.close()
+    if row is None:
+        return "no record of the code the incremental models were built with"
+    return None if row[0] == code else "the models, macros, seeds or orchestration code changed since the last build"
+
+
+def record_incremental_code(work: Path, code: str) -> None:
+    con = duckdb.connect(str(work))
+    try:
+        con.execute("create schema if not exists audit")
+        con.execute(f"create or replace table {INCREMENTAL_TABLE} (code_digest varchar, built_at timestamp)")
+        con.execute(f"insert into {INCREMENTAL_TABLE} values (?, now()::timestamp)", [code])
+        con.execute(f"comment on table {INCREMENTAL_TABLE} is 'The code the incremental staging models were last "
+                    "built with (orchestration/build_inputs.py): other code makes the next build a full refresh.'")
+    finally:
+        con.close()

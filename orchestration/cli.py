@@ -84,7 +84,8 @@ def cmd_build(args: argparse.Namespace) -> int:
     if problems:
         return _refuse(problems)
     return run_build(landing, warehouse, as_of, strict=args.strict, wait=args.wait, quiet=args.quiet,
-                     dbt_vars=dbt_vars, export_parquet=export, sizes=sizes, force_rebuild=args.force)
+                     dbt_vars=dbt_vars, export_parquet=export, sizes=sizes, force_rebuild=args.force,
+                     full_refresh=args.full_refresh)
 
 
 def cmd_kpis(args: argparse.Namespace) -> int:
@@ -198,6 +199,9 @@ def parser() -> argparse.ArgumentParser:
     b.add_argument("--force", action="store_true",
                    help="rebuild even when nothing changed since the published build (same landing files, code and "
                         "settings); without it such a build keeps the published warehouse and stops in seconds")
+    b.add_argument("--full-refresh", action="store_true",
+                   help="restage every raw row (dbt --full-refresh; implies --force) instead of only the keys of new "
+                        "or replaced files; a build does it by itself after a code change")
     b.add_argument("--quiet", action="store_true", help="no progress lines, only the summary")
     b.add_argument("--export-parquet", metavar="DIR", help="after publishing, also write every mart as DIR/<table>.parquet")
     b.set_defaults(func=cmd_build)

@@ -49,6 +49,10 @@ class RevopsSettings(ConfigurableResource):
                                 description="Run dbt, the checks and publishing even when nothing changed since the "
                                             "published build (same raw files, code and settings); by default such a "
                                             "build keeps the published warehouse and stops (build_inputs.py).")
+    full_refresh: bool = Field(default=False,
+                               description="Rebuild the incremental staging models from every raw row (dbt --full-refresh) "
+                                           "instead of staging again only the keys of new or replaced landing files; "
+                                           "implies force_rebuild. A build does it by itself when the code changed.")
     export_parquet: str = Field(default=settings.default_export_parquet(),
                                 description="After publishing, also write every mart as <folder>/<table>.parquet; "
                                             "empty: no export.")

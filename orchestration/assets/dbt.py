@@ -48,9 +48,10 @@ TRANSLATOR = RevopsTranslator(settings=DagsterDbtTranslatorSettings(enable_sourc
 def revops_dbt_assets(context: AssetExecutionContext, dbt: DbtCliResource, settings: RevopsSettings):
     work = settings.work_db_path()
     whole = _whole_project_selected(context)
+    code = build_inputs.code_digest()
     inputs = build_inputs.fingerprint(work, as_of=settings.as_of(), dbt_vars=settings.dbt_vars,
-                                      strict=settings.strict, export_parquet=settings.export_parquet)
-    same_as = None if settings.force_rebuild else build_inputs.unchanged_since(work, settings.warehouse_path(), inputs)
+                                      strict=settings.strict, export_parquet=settings.export_parquet, code=code)
+    same_as = None if settings.force_rebuild or settings.full_refresh else build_inputs.unchanged_since(work, settings.warehouse_path(), inputs)
     if same_as is not None:
         # nothing is yielded: the checks and the publish step downstream are skipped, and every
         # asset keeps the materialization (and check result) of the build that made the file
@@ -70,6 +71,12 @@ def revops_dbt_assets(context: AssetExecutionContext, dbt: DbtCliResource, setti
     # dbt's unit tests test the SQL, not the data: they run in the test suite (tests/test_dbt_unit_tests.py),
     # not in every build, where they cost 7 nodes of ~0.2 s each (decision 110)
     args = ["build", "--exclude-resource-type", "unit_test"]
+    refresh = "full_refresh set" if settings.full_refresh else build_inputs.full_refresh_reason(work, code)
+    if refresh:
+        args.append("--full-refresh")
+        say(f"dbt build: a full refresh of the incremental models ({refresh})")
+    else:
+        say("dbt build: incremental models stage only the keys of new and replaced files")
     if settings.dbt_vars:
         # as_of_date is not a --var: it reaches dbt through its environment (settings.py)
         args += ["--vars", json.dumps(settings.dbt_vars)]
@@ -88,6 +95,7 @@ def revops_dbt_assets(context: AssetExecutionContext, dbt: DbtCliResource, setti
     failed = [r for r in run_results.get("results", []) if r.get("status") in ("error", "fail")]
     if whole and not failed and invocation.is_successful():
         build_inputs.record(work, inputs, context.run_id)
+        build_inputs.record_incremental_code(work, code)
     counts = {}
     for r in run_results.get("results", []):
         counts[r.get("status")] = counts.get(r.get("status"), 0) + 1

@@ -1,7 +1,8 @@
 -- One row per line of the latest version of each invoice (lines are inlined in the invoice).
 -- Amounts stay in minor units here; int_billing__line_mrr converts them.
+{% set staged = revops.incremental_staging('billing_invoices', ['invoice_id'], ['id']) %}
 with latest as (
-    select id, record from {{ source('raw', 'billing_invoices') }}
+    select id, record, _source_file, _load_id, _loaded_at from {{ revops.raw_rows_to_stage(staged) }}
     {{ latest_version('id') }}
 ),
 lines as (
@@ -10,6 +11,9 @@ lines as (
         {{ json_str('latest.record', '$.customer') }} as customer_id,
         {{ json_str('latest.record', '$.status') }} as invoice_status,
         upper({{ json_str('latest.record', '$.currency') }}) as invoice_currency,
+        latest._source_file,
+        latest._load_id,
+        latest._loaded_at,
         unnest(cast(json_extract(latest.record, '$.lines.data') as json[])) as line
     from latest
 )
@@ -37,5 +41,8 @@ select
     coalesce(cast({{ json_str('line', '$.price.recurring.interval_count') }} as integer), 1) as recurring_interval_count,
     {{ json_str('line', '$.price.recurring.usage_type') }} as usage_type,
     {{ json_str('line', '$.subscription') }} as subscription_id,
-    {{ json_str('line', '$.subscription_item') }} as subscription_item_id
+    {{ json_str('line', '$.subscription_item') }} as subscription_item_id,
+    _source_file,
+    _load_id,
+    _loaded_at
 from lines

@@ -1,7 +1,8 @@
 -- Stripe invoices, latest version per id (a later extract's status supersedes an earlier one).
 -- Money columns in major units of the invoice currency.
+{% set staged = revops.incremental_staging('billing_invoices', ['invoice_id'], ['id']) %}
 with latest as (
-    select * from {{ source('raw', 'billing_invoices') }}
+    select * from {{ revops.raw_rows_to_stage(staged) }}
     {{ latest_version('id') }}
 )
 select
@@ -18,7 +19,9 @@ select
     cast({{ json_str('record', '$.total') }} as decimal(38, 6)) / coalesce(cur.minor_unit_factor, 100) as total,
     cast({{ json_str('record', '$.amount_paid') }} as decimal(38, 6)) / coalesce(cur.minor_unit_factor, 100) as amount_paid,
     cast({{ json_str('record', '$.amount_remaining') }} as decimal(38, 6)) / coalesce(cur.minor_unit_factor, 100) as amount_remaining,
-    latest._source_file
+    latest._source_file,
+    latest._load_id,
+    latest._loaded_at
 from latest
 left join {{ ref('currencies') }} as cur
     on cur.currency = upper({{ json_str('record', '$.currency') }})

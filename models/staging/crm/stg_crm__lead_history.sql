@@ -1,7 +1,8 @@
+{% set staged = revops.incremental_staging('crm_lead_history', ['lead_history_id'], [sf_id18('Id')]) %}
 {# Salesforce LeadHistory: one row per field change of a lead (Field = 'Status' dates status changes). #}
 with latest as (
     select *
-    from {{ source('raw', 'crm_lead_history') }}
+    from {{ revops.raw_rows_to_stage(staged) }}
     {{ latest_version(sf_id18('Id')) }}
 )
 
@@ -11,5 +12,8 @@ select
     nullif(trim(Field), '') as field,
     nullif(trim(OldValue), '') as old_value,
     nullif(trim(NewValue), '') as new_value,
-    {{ parse_utc_timestamp('CreatedDate') }} as created_at
+    {{ parse_utc_timestamp('CreatedDate') }} as created_at,
+    _source_file,
+    _load_id,
+    _loaded_at
 from latest

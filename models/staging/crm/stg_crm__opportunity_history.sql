@@ -1,8 +1,9 @@
+{% set staged = revops.incremental_staging('crm_opportunity_history', ['opportunity_history_id'], [sf_id18('Id')]) %}
 {# Salesforce OpportunityHistory: a snapshot of an opportunity written at every change of
    stage, amount, probability, forecast category or close date. #}
 with latest as (
     select *
-    from {{ source('raw', 'crm_opportunity_history') }}
+    from {{ revops.raw_rows_to_stage(staged) }}
     {{ latest_version(sf_id18('Id')) }}
 )
 
@@ -14,5 +15,8 @@ select
     {{ parse_decimal('Probability') }} as probability,
     nullif(trim(ForecastCategory), '') as forecast_category,
     {{ parse_date('CloseDate') }} as close_date,
-    {{ parse_utc_timestamp('CreatedDate') }} as created_at
+    {{ parse_utc_timestamp('CreatedDate') }} as created_at,
+    _source_file,
+    _load_id,
+    _loaded_at
 from latest

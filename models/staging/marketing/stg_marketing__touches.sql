@@ -1,3 +1,4 @@
+{% set staged = revops.incremental_staging('marketing_touches', ['touch_id'], ['touch_id']) %}
 select
     touch_id,
     {{ parse_utc_timestamp('occurred_at') }} as occurred_at,
@@ -11,6 +12,8 @@ select
     nullif(trim(utm_campaign), '') as utm_campaign,
     nullif(trim(page_url), '') as page_url,
     nullif(trim(referrer), '') as referrer,
-    _source_file
-from {{ source('raw', 'marketing_touches') }}
+    _source_file,
+    _load_id,
+    _loaded_at
+from {{ revops.raw_rows_to_stage(staged) }}
 {{ latest_version('touch_id') }}
