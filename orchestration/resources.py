@@ -49,6 +49,9 @@ class RevopsSettings(ConfigurableResource):
                                 description="Run dbt, the checks and publishing even when nothing changed since the "
                                             "published build (same raw files, code and settings); by default such a "
                                             "build keeps the published warehouse and stops (build_inputs.py).")
+    ingest_workers: int = Field(default=2,
+                                description="Landing objects loaded at once (threads, each on its own DuckDB "
+                                            "connection); 1 loads them one after another.")
     full_refresh: bool = Field(default=False,
                                description="Rebuild the incremental staging models from every raw row (dbt --full-refresh) "
                                            "instead of staging again only the keys of new or replaced landing files; "

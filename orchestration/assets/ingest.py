@@ -6,6 +6,8 @@ or was rejected whole (so the warning stays on re-runs until the file is fixed).
 rows, so dbt does not run and nothing is published.
 """
 
+from concurrent.futures import ThreadPoolExecutor
+
 from dagster import (
     AssetCheckResult,
     AssetCheckSeverity,
@@ -43,14 +45,14 @@ def describe_rejections(obj: contract.LandingObject, current: list[tuple], sampl
     return "\n".join(lines)
 
 
-def _ingest_one(context: AssetExecutionContext, con, obj: contract.LandingObject, todo: list, warnings: list[str],
+def _ingest_one(run_id: str, con, obj: contract.LandingObject, todo: list, warnings: list[str],
                 strict: bool, limits):
-    """Load one object's files; the events for its asset and check, and the strict-mode report."""
+    """Load one object's files: the events for its asset and check, the warnings to log and the
+    strict-mode report. It logs nothing itself: it may run on a worker thread, and Dagster's
+    log goes to the run's event storage, whose connections belong to the thread that made them."""
     key = raw_key(obj.table)
-    for w in warnings:
-        if w.startswith(obj.folder + "/"):
-            context.log.warning(w)
-    result = loader.load_object(con, obj.table, todo, context.run_id, limits)
+    log = [w for w in warnings if w.startswith(obj.folder + "/")]
+    result = loader.load_object(con, obj.table, todo, run_id, limits)
     total_rows = con.execute(f"select count(*) from raw.{obj.table}").fetchone()[0]
     current, samples = loader.rejection_summary(con, obj, [f.relpath for f in todo])
     new_files = [f for f in result.files if f.status != "unchanged"]
@@ -61,7 +63,7 @@ def _ingest_one(context: AssetExecutionContext, con, obj: contract.LandingObject
             f"{rejected} rejected, {by_status['rejected']} file(s) rejected ({result.seconds:.2f}s)")
     for f in new_files:
         if f.status == "rejected" or f.rows_rejected:
-            context.log.warning(f"{f.file}: {f.status}, {f.rows_rejected} row(s) rejected. {f.message}")
+            log.append(f"{f.file}: {f.status}, {f.rows_rejected} row(s) rejected. {f.message}")
     report = describe_rejections(obj, current, samples)
     events = [
         MaterializeResult(
@@ -101,7 +103,42 @@ def _ingest_one(context: AssetExecutionContext, con, obj: contract.LandingObject
         ),
     ]
     strict_report = f"landing object {obj.folder}:\n{report}" if current and strict else None
-    return events, strict_report
+    return events, log, strict_report
+
+
+def _landing_bytes(todo: list) -> int:
+    return sum(f.path.stat().st_size for f in todo if not f.refused and f.path.is_file())
+
+
+def _ingest_objects(run_id: str, con, objects: list, found, strict: bool, limits, workers: int):
+    """(events, warnings, strict report) of each object, in contract order. Objects load on ``workers``
+    threads, each on its own cursor (its own DuckDB connection: its own temp tables and
+    transactions), the largest first so that the last to finish is a small one. Every file is
+    still one transaction, so a kill leaves all of a file or none of it; the threads write
+    different raw tables, and only append to the audit tables. DuckDB runs the queries outside
+    the GIL, so the threads overlap one object's SQL with another's reading and parsing."""
+    todo = {obj.table: found.files.get(obj.table, []) for obj in objects}
+    if workers <= 1 or len(objects) <= 1:
+        for obj in objects:
+            yield _ingest_one(run_id, con, obj, todo[obj.table], found.warnings, strict, limits)
+        return
+
+    def run(obj):
+        cur = con.cursor()
+        try:
+            return _ingest_one(run_id, cur, obj, todo[obj.table], found.warnings, strict, limits)
+        finally:
+            cur.close()
+
+    with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="ingest") as pool:
+        futures = {obj.table: pool.submit(run, obj)
+                   for obj in sorted(objects, key=lambda o: _landing_bytes(todo[o.table]), reverse=True)}
+        try:
+            for obj in objects:
+                yield futures[obj.table].result()
+        finally:  # a failure stops what has not started; what runs finishes its file's transaction
+            for f in futures.values():
+                f.cancel()
 
 
 @multi_asset(
@@ -120,16 +157,17 @@ def _ingest_one(context: AssetExecutionContext, con, obj: contract.LandingObject
 )
 def ingest_landing(context: AssetExecutionContext, settings: RevopsSettings):
     found = files.discover(settings.landing_path())
-    selected = context.selected_asset_keys
+    objects = [obj for obj in contract.OBJECTS if raw_key(obj.table) in context.selected_asset_keys]
     strict_failures = []
     limits = settings.read_limits()
     con = loader.connect(settings.work_db_path(), limits)
     try:
-        for obj in contract.OBJECTS:
-            if raw_key(obj.table) not in selected:
-                continue
-            events, strict_report = _ingest_one(context, con, obj, found.files.get(obj.table, []), found.warnings,
-                                                settings.strict, limits)
+        # the tables first, on one connection: two transactions creating catalog entries at once conflict
+        loader.ensure_tables(con, objects)
+        for events, log, strict_report in _ingest_objects(context.run_id, con, objects, found, settings.strict,
+                                                          limits, settings.ingest_workers):
+            for line in log:
+                context.log.warning(line)
             yield from events
             if strict_report:
                 strict_failures.append(strict_report)
