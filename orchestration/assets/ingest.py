@@ -21,6 +21,7 @@ from dagster import (
     multi_asset,
 )
 
+from .. import gc_tuning
 from ..landing import contract, files, loader
 from ..progress import say
 from ..resources import RevopsSettings
@@ -117,6 +118,11 @@ def _ingest_objects(run_id: str, con, objects: list, found, strict: bool, limits
     still one transaction, so a kill leaves all of a file or none of it; the threads write
     different raw tables, and only append to the audit tables. DuckDB runs the queries outside
     the GIL, so the threads overlap one object's SQL with another's reading and parsing."""
+    with gc_tuning.python_defaults():
+        yield from _ingest_on_threads(run_id, con, objects, found, strict, limits, workers)
+
+
+def _ingest_on_threads(run_id: str, con, objects: list, found, strict: bool, limits, workers: int):
     todo = {obj.table: found.files.get(obj.table, []) for obj in objects}
     if workers <= 1 or len(objects) <= 1:
         for obj in objects:
