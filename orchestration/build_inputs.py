@@ -92,7 +92,8 @@ def forget(work: Path) -> None:
         con.close()
 
 
-def record(work: Path, value: str, run_id: str) -> None:
+def record(work: Path, value: str, run_id: str, code: str) -> None:
+    """After a whole dbt build: its fingerprint, and the code digest its incremental models were built with."""
     con = duckdb.connect(str(work))
     try:
         con.execute("create schema if not exists audit")
@@ -100,6 +101,10 @@ def record(work: Path, value: str, run_id: str) -> None:
         con.execute(f"insert into {TABLE} values (?, ?, now()::timestamp)", [value, run_id])
         con.execute(f"comment on table {TABLE} is 'The inputs this warehouse was built from (orchestration/build_inputs.py): "
                     "a build whose inputs hash the same skips dbt and publishing.'")
+        con.execute(f"create or replace table {INCREMENTAL_TABLE} (code_digest varchar, built_at timestamp)")
+        con.execute(f"insert into {INCREMENTAL_TABLE} values (?, now()::timestamp)", [code])
+        con.execute(f"comment on table {INCREMENTAL_TABLE} is 'The code the incremental staging models were last "
+                    "built with (orchestration/build_inputs.py): other code makes the next build a full refresh.'")
     finally:
         con.close()
 
@@ -136,14 +141,3 @@ def full_refresh_reason(work: Path, code: str) -> str | None:
         return "no record of the code the incremental models were built with"
     return None if row[0] == code else "the models, macros, seeds or orchestration code changed since the last build"
 
-
-def record_incremental_code(work: Path, code: str) -> None:
-    con = duckdb.connect(str(work))
-    try:
-        con.execute("create schema if not exists audit")
-        con.execute(f"create or replace table {INCREMENTAL_TABLE} (code_digest varchar, built_at timestamp)")
-        con.execute(f"insert into {INCREMENTAL_TABLE} values (?, now()::timestamp)", [code])
-        con.execute(f"comment on table {INCREMENTAL_TABLE} is 'The code the incremental staging models were last "
-                    "built with (orchestration/build_inputs.py): other code makes the next build a full refresh.'")
-    finally:
-        con.close()

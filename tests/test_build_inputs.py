@@ -73,7 +73,7 @@ def test_a_build_is_unchanged_only_when_both_files_hold_the_same_record_of_these
     published = tmp_path / "published.duckdb"
     fp = _fp(work)
     assert build_inputs.unchanged_since(work, published, fp) is None  # nothing published yet
-    build_inputs.record(work, fp, "run-1")
+    build_inputs.record(work, fp, "run-1", "code")
     assert build_inputs.unchanged_since(work, published, fp) is None
     shutil.copyfile(work, published)  # what publishing does
     assert build_inputs.unchanged_since(work, published, fp) == "run-1"
@@ -82,7 +82,7 @@ def test_a_build_is_unchanged_only_when_both_files_hold_the_same_record_of_these
     build_inputs.forget(work)
     assert build_inputs.unchanged_since(work, published, fp) is None
     # a build whose checks blocked the publish: the working database is newer than the file
-    build_inputs.record(work, _fp(work, as_of=dt.date(2025, 7, 1)), "run-2")
+    build_inputs.record(work, _fp(work, as_of=dt.date(2025, 7, 1)), "run-2", "code")
     assert build_inputs.unchanged_since(work, published, _fp(work, as_of=dt.date(2025, 7, 1))) is None
 
 
@@ -90,7 +90,7 @@ def test_a_build_is_unchanged_only_when_both_files_hold_the_same_record_of_these
 def test_an_unreadable_published_file_is_never_taken_as_current(tmp_path, content):
     work = _work(tmp_path / "work.duckdb", [("crm/Account/a.csv", "h1")])
     fp = _fp(work)
-    build_inputs.record(work, fp, "run-1")
+    build_inputs.record(work, fp, "run-1", "code")
     published = tmp_path / "published.duckdb"
     published.write_bytes(content)
     assert build_inputs.unchanged_since(work, published, fp) is None

@@ -148,7 +148,7 @@ def test_a_build_after_a_code_change_refreshes_the_incremental_models(tmp_path):
     assert build_inputs.full_refresh_reason(work, "abc") == "no working database yet"
     duckdb.connect(str(work)).close()
     assert "no record" in build_inputs.full_refresh_reason(work, "abc")
-    build_inputs.record_incremental_code(work, "abc")
+    build_inputs.record(work, "fingerprint", "run-1", "abc")
     assert build_inputs.full_refresh_reason(work, "abc") is None
     assert "changed" in build_inputs.full_refresh_reason(work, "abd")
     build_inputs.forget(work)  # dropping the fingerprint before dbt keeps this record

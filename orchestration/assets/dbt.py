@@ -94,8 +94,7 @@ def revops_dbt_assets(context: AssetExecutionContext, dbt: DbtCliResource, setti
         remove_older_target_dirs(invocation.target_path)
     failed = [r for r in run_results.get("results", []) if r.get("status") in ("error", "fail")]
     if whole and not failed and invocation.is_successful():
-        build_inputs.record(work, inputs, context.run_id)
-        build_inputs.record_incremental_code(work, code)
+        build_inputs.record(work, inputs, context.run_id, code)
     counts = {}
     for r in run_results.get("results", []):
         counts[r.get("status")] = counts.get(r.get("status"), 0) + 1

@@ -118,15 +118,11 @@ def _ingest_objects(run_id: str, con, objects: list, found, strict: bool, limits
     still one transaction, so a kill leaves all of a file or none of it; the threads write
     different raw tables, and only append to the audit tables. DuckDB runs the queries outside
     the GIL, so the threads overlap one object's SQL with another's reading and parsing."""
-    with gc_tuning.python_defaults():
-        yield from _ingest_on_threads(run_id, con, objects, found, strict, limits, workers)
-
-
-def _ingest_on_threads(run_id: str, con, objects: list, found, strict: bool, limits, workers: int):
     todo = {obj.table: found.files.get(obj.table, []) for obj in objects}
     if workers <= 1 or len(objects) <= 1:
-        for obj in objects:
-            yield _ingest_one(run_id, con, obj, todo[obj.table], found.warnings, strict, limits)
+        with gc_tuning.python_defaults():
+            for obj in objects:
+                yield _ingest_one(run_id, con, obj, todo[obj.table], found.warnings, strict, limits)
         return
 
     def run(obj):
@@ -136,7 +132,7 @@ def _ingest_on_threads(run_id: str, con, objects: list, found, strict: bool, lim
         finally:
             cur.close()
 
-    with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="ingest") as pool:
+    with gc_tuning.python_defaults(), ThreadPoolExecutor(max_workers=workers, thread_name_prefix="ingest") as pool:
         futures = {obj.table: pool.submit(run, obj)
                    for obj in sorted(objects, key=lambda o: _landing_bytes(todo[o.table]), reverse=True)}
         try:
