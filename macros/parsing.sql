@@ -48,6 +48,46 @@
 {%- endmacro %}
 {% macro default__json_str(col, path) -%}json_extract_string({{ col }}, '{{ path }}'){%- endmacro %}
 
+{# Many fields of one document in one parse (decision 126): json_strs(col, paths) is the list of
+   json_extract_string(col, path) for each path, in order, and json_pick(list, paths, path) the one
+   for `path`. Each json_str call parses the whole document again; an invoice's ~15 fields and each
+   of its lines' ~15 cost that many parses. #}
+{% macro json_strs(col, paths) -%}
+  {{ return(adapter.dispatch('json_strs', 'revops')(col, paths)) }}
+{%- endmacro %}
+{% macro default__json_strs(col, paths) -%}
+  json_extract_string({{ col }}, [{% for p in paths %}'{{ p }}'{{ ', ' if not loop.last }}{% endfor %}])
+{%- endmacro %}
+{# The items of the JSON array at `path` (a path ending in [*]), as a list of JSON values to unnest. #}
+{% macro json_items(col, path) -%}
+  {{ return(adapter.dispatch('json_items', 'revops')(col, path)) }}
+{%- endmacro %}
+{% macro default__json_items(col, path) -%}json_extract({{ col }}, '{{ path }}'){%- endmacro %}
+{# The sum of the integers at `path` (a path through an array, e.g. '$.discount_amounts[*].amount');
+   0 when there are none. #}
+{% macro json_sum_bigint(col, path) -%}
+  {{ return(adapter.dispatch('json_sum_bigint', 'revops')(col, path)) }}
+{%- endmacro %}
+{% macro default__json_sum_bigint(col, path) -%}
+  coalesce(list_sum(list_transform(json_extract_string({{ col }}, '{{ path }}'), lambda a: cast(a as bigint))), 0)
+{%- endmacro %}
+{# The same for JSON values (json_extract: objects, arrays, booleans and numbers kept as JSON). #}
+{% macro json_values(col, paths) -%}
+  {{ return(adapter.dispatch('json_values', 'revops')(col, paths)) }}
+{%- endmacro %}
+{% macro default__json_values(col, paths) -%}
+  json_extract({{ col }}, [{% for p in paths %}'{{ p }}'{{ ', ' if not loop.last }}{% endfor %}])
+{%- endmacro %}
+{% macro json_pick(list_col, paths, path) -%}
+  {{ return(adapter.dispatch('json_pick', 'revops')(list_col, paths, path)) }}
+{%- endmacro %}
+{% macro default__json_pick(list_col, paths, path) -%}
+  {%- if path not in paths -%}
+    {{ exceptions.raise_compiler_error("json_pick: " ~ path ~ " is not one of the paths extracted into " ~ list_col) }}
+  {%- endif -%}
+  {{ list_col }}[{{ paths.index(path) + 1 }}]
+{%- endmacro %}
+
 {# A normalised email (landing.md "Identity across sources"): trimmed, lower-cased, +tag removed,
    dots ignored in the local part of gmail.com and googlemail.com addresses (the two domains stay
    distinct, as landing.md says). NULL when the value is not a syntactically valid address
