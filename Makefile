@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo build test ui kpis generate bench bench-floors clean setup browser app
+.PHONY: demo build test ui kpis generate bench bench-floors clean setup browser app spark-setup spark-parity
 
 setup: $(STAMP)
 
@@ -53,6 +53,19 @@ bench: $(STAMP)
 ## bench-floors: each build figure of issue 12 against its floor, ratios first (docs/benchmarks.md)
 bench-floors: $(STAMP)
 	$(BIN)/python -m devtools.bench_floors $(BENCH_ARGS)
+
+## spark-setup: the second engine (pyspark in local mode, dbt-spark; Java 17): docs/spark.md
+SPARK_STAMP := $(VENV)/.spark-installed
+spark-setup: $(SPARK_STAMP)
+
+$(SPARK_STAMP): $(STAMP)
+	@command -v java >/dev/null || { echo "Spark needs Java 17 (java not found)"; exit 1; }
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -c requirements.lock -e '.[test,spark]'
+	@touch $(SPARK_STAMP)
+
+## spark-parity: the models on Spark from WAREHOUSE's raw tables, every table compared (docs/spark.md)
+spark-parity: $(SPARK_STAMP)
+	$(BIN)/python -m devtools.spark_parity $(or $(WAREHOUSE),data/warehouse.duckdb) --as-of $(AS_OF) $(SPARK_ARGS)
 
 clean:
 	rm -rf target logs data/warehouse.duckdb data/.warehouse* .pytest_cache test-output

@@ -22,8 +22,17 @@
 {# Configures the model and returns what raw_rows_to_stage needs (passed explicitly, not read
    back from the config: a dbt unit test of the model has its own config). #}
 {% macro incremental_staging(raw_table, unique_key, raw_keys) -%}
+  {{ return(adapter.dispatch('incremental_staging', 'revops')(raw_table, unique_key, raw_keys)) }}
+{%- endmacro %}
+{% macro duckdb__incremental_staging(raw_table, unique_key, raw_keys) -%}
   {%- do config(materialized='incremental', incremental_strategy='replace_keys', unique_key=unique_key,
                 on_schema_change='fail', meta={'incremental_from_raw': {'table': raw_table, 'keys': raw_keys}}) -%}
+  {{ return({'table': raw_table, 'unique_key': unique_key, 'keys': raw_keys}) }}
+{%- endmacro %}
+{#- Spark (issue 13): a whole table each build. replace_keys deletes rows, which plain Parquet
+    tables cannot do (Delta or Iceberg tables could: a cluster's profile may add them later). -#}
+{% macro spark__incremental_staging(raw_table, unique_key, raw_keys) -%}
+  {%- do config(materialized='table') -%}
   {{ return({'table': raw_table, 'unique_key': unique_key, 'keys': raw_keys}) }}
 {%- endmacro %}
 

@@ -19,8 +19,11 @@
 {% macro parse_utc_timestamp(col) -%}
   {{ return(adapter.dispatch('parse_utc_timestamp', 'revops')(col)) }}
 {%- endmacro %}
-{% macro default__parse_utc_timestamp(col) -%}
+{% macro duckdb__parse_utc_timestamp(col) -%}
   cast(cast(nullif(trim({{ col }}), '') as timestamptz) as timestamp)
+{%- endmacro %}
+{% macro spark__parse_utc_timestamp(col) -%}
+  cast(cast(nullif(trim({{ col }}), '') as timestamp_ltz) as timestamp_ntz)
 {%- endmacro %}
 
 {% macro parse_date(col) -%}cast(nullif(trim({{ col }}), '') as date){%- endmacro %}
@@ -37,16 +40,24 @@
 {% macro epoch_s_to_timestamp(expr) -%}
   {{ return(adapter.dispatch('epoch_s_to_timestamp', 'revops')(expr)) }}
 {%- endmacro %}
-{% macro default__epoch_s_to_timestamp(expr) -%}
+{% macro duckdb__epoch_s_to_timestamp(expr) -%}
   make_timestamp(cast({{ expr }} as bigint) * 1000000)
 {%- endmacro %}
-{% macro epoch_ms_to_timestamp(expr) -%}make_timestamp(cast({{ expr }} as bigint) * 1000){%- endmacro %}
+{% macro spark__epoch_s_to_timestamp(expr) -%}
+  cast(timestamp_seconds(cast({{ expr }} as bigint)) as timestamp_ntz)
+{%- endmacro %}
+{% macro epoch_ms_to_timestamp(expr) -%}
+  {{ return(adapter.dispatch('epoch_ms_to_timestamp', 'revops')(expr)) }}
+{%- endmacro %}
+{% macro duckdb__epoch_ms_to_timestamp(expr) -%}make_timestamp(cast({{ expr }} as bigint) * 1000){%- endmacro %}
+{% macro spark__epoch_ms_to_timestamp(expr) -%}cast(timestamp_millis(cast({{ expr }} as bigint)) as timestamp_ntz){%- endmacro %}
 
 {# JSON field extraction from a raw document. path is a JSONPath like '$.metadata.crm_account_id'. #}
 {% macro json_str(col, path) -%}
   {{ return(adapter.dispatch('json_str', 'revops')(col, path)) }}
 {%- endmacro %}
-{% macro default__json_str(col, path) -%}json_extract_string({{ col }}, '{{ path }}'){%- endmacro %}
+{% macro duckdb__json_str(col, path) -%}json_extract_string({{ col }}, '{{ path }}'){%- endmacro %}
+{% macro spark__json_str(col, path) -%}get_json_object({{ col }}, '{{ path }}'){%- endmacro %}
 
 {# Many fields of one document in one parse (decision 126): json_strs(col, paths) is the list of
    json_extract_string(col, path) for each path, in order, and json_pick(list, paths, path) the one
@@ -55,50 +66,105 @@
 {% macro json_strs(col, paths) -%}
   {{ return(adapter.dispatch('json_strs', 'revops')(col, paths)) }}
 {%- endmacro %}
-{% macro default__json_strs(col, paths) -%}
+{% macro duckdb__json_strs(col, paths) -%}
   json_extract_string({{ col }}, [{% for p in paths %}'{{ p }}'{{ ', ' if not loop.last }}{% endfor %}])
+{%- endmacro %}
+{% macro spark__json_strs(col, paths) -%}
+  array({% for p in paths %}get_json_object({{ col }}, '{{ p }}'){{ ', ' if not loop.last }}{% endfor %})
 {%- endmacro %}
 {# The items of the JSON array at `path` (a path ending in [*]), as a list of JSON values to unnest. #}
 {% macro json_items(col, path) -%}
   {{ return(adapter.dispatch('json_items', 'revops')(col, path)) }}
 {%- endmacro %}
-{% macro default__json_items(col, path) -%}json_extract({{ col }}, '{{ path }}'){%- endmacro %}
+{% macro duckdb__json_items(col, path) -%}json_extract({{ col }}, '{{ path }}'){%- endmacro %}
+{#- the array's text parsed as an array of strings keeps each item's JSON text -#}
+{% macro spark__json_items(col, path) -%}
+  {%- if not path.endswith('[*]') -%}
+    {{ exceptions.raise_compiler_error("json_items: the path must end in [*], not " ~ path) }}
+  {%- endif -%}
+  from_json(get_json_object({{ col }}, '{{ path[:-3] }}'), 'array<string>')
+{%- endmacro %}
+{# One row per item of a list (json_items), in the select list. #}
+{% macro unnest_list(expr) -%}
+  {{ return(adapter.dispatch('unnest_list', 'revops')(expr)) }}
+{%- endmacro %}
+{% macro duckdb__unnest_list(expr) -%}unnest({{ expr }}){%- endmacro %}
+{% macro spark__unnest_list(expr) -%}explode({{ expr }}){%- endmacro %}
 {# The sum of the integers at `path` (a path through an array, e.g. '$.discount_amounts[*].amount');
    0 when there are none. #}
 {% macro json_sum_bigint(col, path) -%}
   {{ return(adapter.dispatch('json_sum_bigint', 'revops')(col, path)) }}
 {%- endmacro %}
-{% macro default__json_sum_bigint(col, path) -%}
+{% macro duckdb__json_sum_bigint(col, path) -%}
   coalesce(list_sum(list_transform(json_extract_string({{ col }}, '{{ path }}'), lambda a: cast(a as bigint))), 0)
+{%- endmacro %}
+{% macro spark__json_sum_bigint(col, path) -%}
+  {%- set parts = path.split('[*].') -%}
+  {%- if parts | length != 2 or '[' in parts[1] -%}
+    {{ exceptions.raise_compiler_error("json_sum_bigint: the path must be <array>[*].<field>, not " ~ path) }}
+  {%- endif -%}
+  coalesce(aggregate(from_json(get_json_object({{ col }}, '{{ parts[0] }}'), 'array<struct<{{ parts[1] }}: bigint>>'),
+                     cast(0 as bigint), (total, item) -> total + coalesce(item.{{ parts[1] }}, 0)), 0)
 {%- endmacro %}
 {# The same for JSON values (json_extract: objects, arrays, booleans and numbers kept as JSON). #}
 {% macro json_values(col, paths) -%}
   {{ return(adapter.dispatch('json_values', 'revops')(col, paths)) }}
 {%- endmacro %}
-{% macro default__json_values(col, paths) -%}
+{% macro duckdb__json_values(col, paths) -%}
   json_extract({{ col }}, [{% for p in paths %}'{{ p }}'{{ ', ' if not loop.last }}{% endfor %}])
 {%- endmacro %}
+{#- get_json_object returns objects, arrays, numbers and booleans as their JSON text -#}
+{% macro spark__json_values(col, paths) -%}{{ revops.spark__json_strs(col, paths) }}{%- endmacro %}
+
+{# One JSON value (object, array, number, boolean kept as JSON) at `path`. #}
+{% macro json_value(col, path) -%}
+  {{ return(adapter.dispatch('json_value', 'revops')(col, path)) }}
+{%- endmacro %}
+{% macro duckdb__json_value(col, path) -%}json_extract({{ col }}, '{{ path }}'){%- endmacro %}
+{% macro spark__json_value(col, path) -%}get_json_object({{ col }}, '{{ path }}'){%- endmacro %}
+
+{# A JSON value's text as the engine's JSON type (Spark has none: it stays a string). #}
+{% macro as_json(expr) -%}
+  {{ return(adapter.dispatch('as_json', 'revops')(expr)) }}
+{%- endmacro %}
+{% macro duckdb__as_json(expr) -%}cast({{ expr }} as json){%- endmacro %}
+{% macro spark__as_json(expr) -%}{{ expr }}{%- endmacro %}
+
+{# Whether the document has a non-null value at `path`. #}
+{% macro json_has_value(col, path) -%}
+  {{ return(adapter.dispatch('json_has_value', 'revops')(col, path)) }}
+{%- endmacro %}
+{% macro duckdb__json_has_value(col, path) -%}
+  (json_extract({{ col }}, '{{ path }}') is not null and json_type({{ col }}, '{{ path }}') <> 'NULL')
+{%- endmacro %}
+{% macro spark__json_has_value(col, path) -%}(get_json_object({{ col }}, '{{ path }}') is not null){%- endmacro %}
+
+{# Whether a JSON value (json_values) is an object; NULL for NULL. #}
+{% macro json_is_object(expr) -%}
+  {{ return(adapter.dispatch('json_is_object', 'revops')(expr)) }}
+{%- endmacro %}
+{% macro duckdb__json_is_object(expr) -%}(json_type({{ expr }}) = 'OBJECT'){%- endmacro %}
+{% macro spark__json_is_object(expr) -%}coalesce(startswith(ltrim({{ expr }}), '{'), false){%- endmacro %}
 {% macro json_pick(list_col, paths, path) -%}
   {{ return(adapter.dispatch('json_pick', 'revops')(list_col, paths, path)) }}
 {%- endmacro %}
-{% macro default__json_pick(list_col, paths, path) -%}
+{% macro json_pick_index(list_col, paths, path) -%}
   {%- if path not in paths -%}
     {{ exceptions.raise_compiler_error("json_pick: " ~ path ~ " is not one of the paths extracted into " ~ list_col) }}
   {%- endif -%}
-  {{ list_col }}[{{ paths.index(path) + 1 }}]
+  {{ return(paths.index(path) + 1) }}
 {%- endmacro %}
+{% macro duckdb__json_pick(list_col, paths, path) -%}{{ list_col }}[{{ revops.json_pick_index(list_col, paths, path) }}]{%- endmacro %}
+{% macro spark__json_pick(list_col, paths, path) -%}element_at({{ list_col }}, {{ revops.json_pick_index(list_col, paths, path) }}){%- endmacro %}
 
 {# A normalised email (landing.md "Identity across sources"): trimmed, lower-cased, +tag removed,
    dots ignored in the local part of gmail.com and googlemail.com addresses (the two domains stay
    distinct, as landing.md says). NULL when the value is not a syntactically valid address
    (local@domain.tld), so such a record is a person of its own. #}
 {% macro normalize_email(col) -%}
-  {{ return(adapter.dispatch('normalize_email', 'revops')(col)) }}
-{%- endmacro %}
-{% macro default__normalize_email(col) -%}
   (case
-     when regexp_full_match(lower(trim({{ col }})),
-            '[a-z0-9!#$%&''*+/=?^_`{|}~.-]+@[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*\.[a-z]{2,}') then
+     when {{ revops.regexp_full_match('lower(trim(' ~ col ~ '))',
+            "[a-z0-9!#$%&'*+/=?^_`{|}~.-]+@[a-z0-9]([a-z0-9-]*[a-z0-9])?(\\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*\\.[a-z]{2,}") }} then
        (case
           when split_part(lower(trim({{ col }})), '@', 2) in ('gmail.com', 'googlemail.com')
             then replace(split_part(split_part(lower(trim({{ col }})), '@', 1), '+', 1), '.', '')
@@ -109,7 +175,8 @@
 
 {# The bare domain of a website or email domain: no scheme, www., path, port; lower-case. #}
 {% macro normalize_domain(col) -%}
-  nullif(regexp_replace(regexp_replace(lower(trim({{ col }})), '^([a-z]+://)?(www\.)?', ''), '[/:?#].*$', ''), '')
+  nullif({{ revops.regexp_replace_all(revops.regexp_replace_all('lower(trim(' ~ col ~ '))', '^([a-z]+://)?(www\\.)?', ''),
+                                      '[/:?#].*$', '') }}, '')
 {%- endmacro %}
 
 {# Salesforce 15-character (case-sensitive) IDs -> their 18-character form, so that IDs given
@@ -133,10 +200,7 @@
    space, accents removed, lower-case, runs of whitespace collapsed. NULL unless both parts are
    given, so a bare surname never links two records. #}
 {% macro normalize_full_name(first, last) -%}
-  {{ return(adapter.dispatch('normalize_full_name', 'revops')(first, last)) }}
-{%- endmacro %}
-{% macro default__normalize_full_name(first, last) -%}
   (case when nullif(trim({{ first }}), '') is not null and nullif(trim({{ last }}), '') is not null then
-     lower(strip_accents(regexp_replace(trim({{ first }}) || ' ' || trim({{ last }}), '\s+', ' ', 'g')))
+     lower({{ revops.strip_accents(revops.regexp_replace_all('trim(' ~ first ~ ") || ' ' || trim(" ~ last ~ ')', '\\s+', ' ')) }})
    end)
 {%- endmacro %}

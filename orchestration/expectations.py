@@ -30,6 +30,7 @@ import datetime as dt
 import json
 import math
 import re
+import sys
 import threading
 import time
 from dataclasses import dataclass, field
@@ -259,11 +260,21 @@ def _wait_for_prefetch() -> None:
         t.join()
 
 
+def _without_pyspark_for_gx() -> None:
+    """GX imports pyspark whenever it is installed (the spark extra, docs/spark.md): 0.5 s and
+    pyspark's pandas FutureWarning in every build. The suites validate pandas frames only, so
+    GX is shown no pyspark (a None in sys.modules makes its `import pyspark` fail), unless this
+    process already uses it."""
+    if "pyspark" not in sys.modules:
+        sys.modules["pyspark"] = None  # type: ignore[assignment]
+
+
 def _gx():
     """great_expectations, imported once per process, with analytics off."""
     _wait_for_prefetch()
     if "module" not in _GX:
         quiet_third_party_telemetry()
+        _without_pyspark_for_gx()
         import great_expectations as gx
 
         _GX["module"] = gx

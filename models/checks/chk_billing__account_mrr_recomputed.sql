@@ -3,6 +3,15 @@
     (expectations/mrr_*_matches_invoice_lines.json) compare the marts with a second, independent
     derivation. A table built in the same dbt run as the marts, from the same staged tables
     (decision 112): its grain test and the two suites read it once instead of recomputing it. -#}
+{#- the start of one billing interval ending at period end -#}
+{%- set full_interval_start -%}
+case l.recurring_interval
+    when 'day' then {{ timestamp_add_days('l.period_end_at', '-l.recurring_interval_count') }}
+    when 'week' then {{ timestamp_add_days('l.period_end_at', '-7 * l.recurring_interval_count') }}
+    when 'month' then {{ timestamp_add_months('l.period_end_at', '-l.recurring_interval_count') }}
+    when 'year' then {{ timestamp_add_months('l.period_end_at', '-12 * l.recurring_interval_count') }}
+end
+{%- endset %}
 with lines as (
     select
         l.invoice_line_id, l.customer_id, l.currency,
@@ -17,12 +26,8 @@ with lines as (
             * case
                   when not l.is_proration then 1.0
                   -- (end - (end minus one billing interval)) / (end - start), in seconds
-                  else coalesce((epoch(l.period_end_at) - epoch(case l.recurring_interval
-                           when 'day' then l.period_end_at - l.recurring_interval_count * interval 1 day
-                           when 'week' then l.period_end_at - 7 * l.recurring_interval_count * interval 1 day
-                           when 'month' then l.period_end_at - l.recurring_interval_count * interval 1 month
-                           when 'year' then l.period_end_at - 12 * l.recurring_interval_count * interval 1 month
-                       end)) / nullif(epoch(l.period_end_at) - epoch(l.period_start_at), 0), 0)
+                  else coalesce(({{ epoch_seconds('l.period_end_at') }} - {{ epoch_seconds(full_interval_start) }})
+                      / nullif({{ epoch_seconds('l.period_end_at') }} - {{ epoch_seconds('l.period_start_at') }}, 0), 0)
               end as native_mrr
     from {{ ref('stg_billing__invoice_lines') }} as l
     left join {{ ref('currencies') }} as cur on cur.currency = l.currency

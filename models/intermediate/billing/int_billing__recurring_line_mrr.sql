@@ -19,10 +19,10 @@ shaped as (
         end as interval_months,
         -- the start of one full billing interval ending at period end (calendar arithmetic)
         case recurring_interval
-            when 'day' then period_end_at - to_days(recurring_interval_count)
-            when 'week' then period_end_at - to_days(7 * recurring_interval_count)
-            when 'month' then period_end_at - to_months(recurring_interval_count)
-            when 'year' then period_end_at - to_months(12 * recurring_interval_count)
+            when 'day' then {{ timestamp_add_days('period_end_at', '-recurring_interval_count') }}
+            when 'week' then {{ timestamp_add_days('period_end_at', '-7 * recurring_interval_count') }}
+            when 'month' then {{ timestamp_add_months('period_end_at', '-recurring_interval_count') }}
+            when 'year' then {{ timestamp_add_months('period_end_at', '-12 * recurring_interval_count') }}
         end as full_interval_start_at
     from lines
     left join {{ ref('currencies') }} as cur on cur.currency = lines.currency
@@ -32,9 +32,9 @@ priced as (
         shaped.*,
         case
             when not is_proration then 1.0
-            when epoch(period_end_at) - epoch(period_start_at) <= 0 then 0.0
-            else (epoch(period_end_at) - epoch(full_interval_start_at))
-                 / (epoch(period_end_at) - epoch(period_start_at))
+            when {{ epoch_seconds('period_end_at') }} - {{ epoch_seconds('period_start_at') }} <= 0 then 0.0
+            else ({{ epoch_seconds('period_end_at') }} - {{ epoch_seconds('full_interval_start_at') }})
+                 / ({{ epoch_seconds('period_end_at') }} - {{ epoch_seconds('period_start_at') }})
         end as prorate_factor
     from shaped
 )

@@ -28,7 +28,7 @@ carried as (
         h.created_at,
         h.stage_name as snapshot_stage_name,
         {% for col in ['stage_name', 'amount', 'probability', 'forecast_category', 'close_date'] %}
-        last_value(h.{{ col }} ignore nulls) over (
+        {{ last_value_ignore_nulls('h.' ~ col) }} over (
             partition by h.opportunity_id
             order by h.created_at, h.opportunity_history_id
             rows between unbounded preceding and current row

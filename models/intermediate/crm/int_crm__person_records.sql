@@ -20,9 +20,9 @@ contact_records as (
         email_normalized,
         lead_source,
         created_at,
-        cast(null as varchar) as lead_id,
+        cast(null as {{ dbt.type_string() }}) as lead_id,
         contact_id,
-        cast(null as varchar) as converted_opportunity_id,
+        cast(null as {{ dbt.type_string() }}) as converted_opportunity_id,
         false as is_merged_by_conversion
     from contacts
 ),

@@ -35,7 +35,7 @@ rule_links as (
 ),
 
 steward_links as (
-    select d.record_id_a, d.record_id_b, 'steward' as match_rule, cast(null as varchar) as match_key
+    select d.record_id_a, d.record_id_b, 'steward' as match_rule, cast(null as {{ dbt.type_string() }}) as match_key
     from {{ ref('stg_steward__duplicate_decisions') }} as d
     inner join records as ra on ra.record_id = d.record_id_a
     inner join records as rb on rb.record_id = d.record_id_b

@@ -34,7 +34,7 @@ leads as (
         last_name,
         company,
         {{ normalize_domain('website') }} as website_domain,
-        cast(null as varchar) as account_id,
+        cast(null as {{ dbt.type_string() }}) as account_id,
         created_at,
         last_modified_at
     from {{ ref('stg_crm__lead') }}

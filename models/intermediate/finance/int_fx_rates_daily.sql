@@ -8,13 +8,12 @@ with rates as (
 ),
 bounds as (
     select
-        least(coalesce(min(rate_date), {{ as_of_date() }}), {{ as_of_date() }} - interval 15 year) as first_day,
-        greatest(coalesce(max(rate_date), {{ as_of_date() }}), {{ as_of_date() }}) + interval 10 year as last_day
+        least(coalesce(min(rate_date), {{ as_of_date() }}), {{ date_add_months(as_of_date(), -180) }}) as first_day,
+        {{ date_add_months('greatest(coalesce(max(rate_date), ' ~ as_of_date() ~ '), ' ~ as_of_date() ~ ')', 120) }} as last_day
     from rates
 ),
 days as (
-    select cast(d as date) as rate_date
-    from bounds, range(bounds.first_day, bounds.last_day + interval 1 day, interval 1 day) as t(d)
+    {{ date_series('bounds.first_day', 'bounds.last_day', 'day', 'rate_date', relation='bounds') }}
 ),
 currencies as (
     select distinct currency from rates
@@ -31,9 +30,9 @@ filled as (
         rate_date,
         currency,
         case when currency = 'USD' then cast(1 as decimal(38, 10)) else coalesce(
-            last_value(usd_per_unit ignore nulls) over (
+            {{ last_value_ignore_nulls('usd_per_unit') }} over (
                 partition by currency order by rate_date rows between unbounded preceding and current row),
-            first_value(usd_per_unit ignore nulls) over (
+            {{ first_value_ignore_nulls('usd_per_unit') }} over (
                 partition by currency order by rate_date rows between unbounded preceding and unbounded following)
         ) end as usd_per_unit
     from grid
@@ -42,7 +41,7 @@ select
     f.rate_date,
     f.currency,
     f.usd_per_unit,
-    cast(f.usd_per_unit / rc.usd_per_unit as double) as to_reporting
+    cast(f.usd_per_unit as double) / cast(rc.usd_per_unit as double) as to_reporting
 from filled as f
 left join filled as rc
     on rc.rate_date = f.rate_date and rc.currency = {{ rc }}

@@ -7,4 +7,4 @@ select
     row_number() over (order by month) as seq
 from {{ ref('revenue_kpis_monthly') }}
 where month < cast(date_trunc('month', {{ as_of_date() }}) as date)
-   or {{ as_of_date() }} = cast(date_trunc('month', {{ as_of_date() }}) + interval 1 month - interval 1 day as date)
+   or {{ as_of_date() }} = last_day({{ as_of_date() }})

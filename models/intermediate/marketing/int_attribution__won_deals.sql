@@ -8,9 +8,9 @@ select
     created_at,
     close_date,
     cast({{ dbt.date_trunc('month', 'close_date') }} as date) as close_month,
-    cast(created_at - interval {{ lookback }} day as timestamp) as window_start,
+    cast({{ timestamp_add_days('created_at', -lookback) }} as timestamp) as window_start,
     -- CloseDate is a date: the window takes in the whole close day
-    cast(cast(close_date as timestamp) + interval 1 day as timestamp) as window_end_exclusive,
+    cast({{ timestamp_add_days('cast(close_date as timestamp)', 1) }} as timestamp) as window_end_exclusive,
     amount_reporting
 from {{ ref('int_crm__opportunities') }}
 where is_won

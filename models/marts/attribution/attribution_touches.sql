@@ -46,7 +46,7 @@ weighted as (
 ),
 
 untouched as (
-    select d.opportunity_id, cast(null as varchar) as touch_id, 'unknown' as channel, m.model, 1.0 as weight
+    select d.opportunity_id, cast(null as {{ dbt.type_string() }}) as touch_id, 'unknown' as channel, m.model, 1.0 as weight
     from deals as d
     cross join (
         values ('first_touch'), ('last_touch'), ('linear'), ('position_based'), ('time_decay')

@@ -25,6 +25,6 @@ select
     f.method,
     cast(round((select mrr from mrr_now) - coalesce((
         select sum(c.mrr) from cancelling as c
-        where c.period_end_date <= cast(cast(f.month as date) + interval 1 month - interval 1 day as date)), 0), 6) as decimal(38, 6))
+        where c.period_end_date <= last_day(cast(f.month as date))), 0), 6) as decimal(38, 6))
         as committed_mrr
 from {{ ref('int_mrr_forecast__future') }} as f

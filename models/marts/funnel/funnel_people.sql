@@ -12,7 +12,7 @@
    channel is 'other') of the person's earliest touch (matched on the normalised email of any
    of its records) at or before lead_at, else the earliest record LeadSource mapped by the seed
    lead_source_channels, else 'unknown'. #}
-{% set as_of_end = "cast(" ~ dbt.dateadd('day', 1, as_of_date()) ~ " as timestamp)" %}
+{% set as_of_end = "cast(" ~ date_add_days(as_of_date(), 1) ~ " as timestamp)" %}
 with records as (
     select *
     from {{ ref('int_crm__person_records') }}

@@ -61,15 +61,15 @@ local as (
     select
         located.*,
         coalesce(by_name.time_zone, by_iso.time_zone, 'UTC') as time_zone,
-        timezone(coalesce(by_name.time_zone, by_iso.time_zone, 'UTC'), timezone('UTC', sent_at)) as sent_local
+        {{ utc_to_local('sent_at', "coalesce(by_name.time_zone, by_iso.time_zone, 'UTC')") }} as sent_local
     from located
     left join zones as by_name on by_name.country_key = lower(trim(located.country))
     left join zone_by_iso as by_iso on by_iso.iso2 = upper(trim(located.country))
 ),
 slots as (
-    select segment, isodow(sent_local) as weekday, hour(sent_local) as local_hour, is_opened, is_clicked from local
+    select segment, {{ iso_weekday('sent_local') }} as weekday, hour(sent_local) as local_hour, is_opened, is_clicked from local
     union all
-    select 'all', isodow(sent_local), hour(sent_local), is_opened, is_clicked from local
+    select 'all', {{ iso_weekday('sent_local') }}, hour(sent_local), is_opened, is_clicked from local
 ),
 agg as (
     select

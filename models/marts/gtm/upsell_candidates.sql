@@ -17,11 +17,11 @@ with daily_mrr as (
 usage as (
     select
         crm_account_id as account_id,
-        avg(case when usage_date > {{ as_of_date() }} - 28 then active_users end) as avg_active_users_28d,
-        avg(case when usage_date <= {{ as_of_date() }} - 28 then active_users end) as avg_active_users_prior_28d,
-        count(case when usage_date > {{ as_of_date() }} - 28 then 1 end) as usage_days_28d
+        avg(case when usage_date > {{ date_add_days(as_of_date(), -28) }} then active_users end) as avg_active_users_28d,
+        avg(case when usage_date <= {{ date_add_days(as_of_date(), -28) }} then active_users end) as avg_active_users_prior_28d,
+        count(case when usage_date > {{ date_add_days(as_of_date(), -28) }} then 1 end) as usage_days_28d
     from {{ ref('stg_product__usage_daily') }}
-    where usage_date > {{ as_of_date() }} - 56 and usage_date <= {{ as_of_date() }}
+    where usage_date > {{ date_add_days(as_of_date(), -56) }} and usage_date <= {{ as_of_date() }}
     group by crm_account_id
 ),
 items as (
@@ -40,12 +40,12 @@ measured as (
         u.avg_active_users_28d,
         cast(u.avg_active_users_28d / nullif(i.licensed_seats, 0) as double) as seat_utilisation,
         cast(u.avg_active_users_28d / nullif(u.avg_active_users_prior_28d, 0) - 1 as double) as usage_growth,
-        cast(date_diff('month', a.first_paid_month, {{ as_of_date() }}) as integer) as tenure_months,
+        cast({{ month_diff('a.first_paid_month', as_of_date()) }} as integer) as tenure_months,
         i.yearly_period_end,
         -- whole months from as_of_date to the period end: the largest k with as_of + k months <= end
         case when i.yearly_period_end is not null then
-            date_diff('month', {{ as_of_date() }}, i.yearly_period_end)
-            - case when cast({{ as_of_date() }} + date_diff('month', {{ as_of_date() }}, i.yearly_period_end) * interval 1 month as date)
+            {{ month_diff(as_of_date(), 'i.yearly_period_end') }}
+            - case when {{ date_add_months(as_of_date(), month_diff(as_of_date(), 'i.yearly_period_end')) }}
                         > i.yearly_period_end then 1 else 0 end
         end as months_to_renewal,
         m.mrr
@@ -88,12 +88,12 @@ select
     months_to_renewal,
     concat_ws('; ',
         case when seat_utilisation is not null then
-            printf('%.1f', avg_active_users_28d) || ' active users a day over the last 28 days on '
-            || licensed_seats || ' licensed seats (' || printf('%.0f', 100 * seat_utilisation) || '% used)'
-        else printf('%.1f', avg_active_users_28d) || ' active users a day over the last 28 days, no licensed seats' end,
+            {{ format_fixed('avg_active_users_28d', 1) }} || ' active users a day over the last 28 days on '
+            || licensed_seats || ' licensed seats (' || {{ format_fixed('100 * seat_utilisation', 0) }} || '% used)'
+        else {{ format_fixed('avg_active_users_28d', 1) }} || ' active users a day over the last 28 days, no licensed seats' end,
         case when usage_growth is not null then
             'usage ' || case when usage_growth >= 0 then 'up ' else 'down ' end
-            || printf('%.0f', 100 * abs(usage_growth)) || '% on the 28 days before' end,
+            || {{ format_fixed('100 * abs(usage_growth)', 0) }} || '% on the 28 days before' end,
         case when tenure_months is not null then 'customer for ' || tenure_months || ' months' end,
         case when months_to_renewal is not null then 'annual plan renews in ' || months_to_renewal || ' months'
              else 'monthly billing only' end,

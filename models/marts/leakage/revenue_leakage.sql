@@ -14,7 +14,7 @@ won_deals as (
         o.opportunity_name,
         o.account_id,
         o.close_date,
-        cast(o.close_date + {{ grace }} * interval 1 day as date) as window_end,
+        {{ date_add_days('o.close_date', grace) }} as window_end,
         o.amount,
         o.currency,
         o.amount_reporting
@@ -23,7 +23,7 @@ won_deals as (
       and o.is_closed
       and lower(o.opportunity_type) = 'new business'
       -- judged only once the whole window [CloseDate, CloseDate + grace] lies before as_of_date
-      and cast(o.close_date + {{ grace }} * interval 1 day as date) < {{ as_of_date() }}
+      and {{ date_add_days('o.close_date', grace) }} < {{ as_of_date() }}
 ),
 billed_in_window as (
     select distinct w.opportunity_id
@@ -52,7 +52,7 @@ account_invoices as (
 last_invoice as (
     select
         w.opportunity_id,
-        arg_max(ai.invoice_id, ai.created_at) as invoice_id,
+        max_by(ai.invoice_id, ai.created_at) as invoice_id,
         max(ai.created_at) as created_at
     from won_deals as w
     inner join account_invoices as ai
@@ -68,9 +68,9 @@ deals as (
         li.invoice_id as last_invoice_id,
         li.created_at as last_invoice_at,
         'Opportunity ' || coalesce('"' || w.opportunity_name || '" ', '') || w.opportunity_id
-            || ' (New Business) won ' || strftime(w.close_date, '%Y-%m-%d') || ' for '
-            || coalesce(printf('%.2f', w.amount) || ' ' || w.currency || '/year', 'an unknown amount')
-            || coalesce(' = ' || printf('%.2f', w.amount_reporting / 12) || ' ' || {{ rc }} || ' MRR', '')
+            || ' (New Business) won ' || {{ iso_date_text('w.close_date') }} || ' for '
+            || coalesce({{ format_fixed('w.amount', 2) }} || ' ' || w.currency || '/year', 'an unknown amount')
+            || coalesce(' = ' || {{ format_fixed('w.amount_reporting / 12', 2) }} || ' ' || {{ rc }} || ' MRR', '')
             as deal_text
     from won_deals as w
     left join billed_in_window as b on b.opportunity_id = w.opportunity_id
@@ -85,10 +85,10 @@ won_not_billed as (
         cast(date_trunc('month', close_date) as date) as detected_for_month,
         contract_mrr as amount_at_risk_mrr,
         deal_text || '; account ' || coalesce(account_id, '(none)') || ' had no MRR on any day from '
-            || strftime(close_date, '%Y-%m-%d') || ' to ' || strftime(window_end, '%Y-%m-%d')
+            || {{ iso_date_text('close_date') }} || ' to ' || {{ iso_date_text('window_end') }}
             || ' (' || {{ grace }} || '-day grace window)'
             || coalesce('; its last invoice before then was ' || last_invoice_id || ' of '
-                        || strftime(last_invoice_at, '%Y-%m-%d'), '; it has no invoice by then')
+                        || {{ iso_date_text('last_invoice_at') }}, '; it has no invoice by then')
             || '. Bill the deal or close it out.' as detail
     from deals
     where not billed_in_window
@@ -100,10 +100,10 @@ billed_below_contract as (
         opportunity_id as reference_id,
         cast(date_trunc('month', close_date) as date) as detected_for_month,
         cast(contract_mrr - window_end_mrr as decimal(38, 6)) as amount_at_risk_mrr,
-        deal_text || '; account ' || account_id || ' was billed MRR ' || printf('%.2f', window_end_mrr) || ' '
-            || {{ rc }} || ' on ' || strftime(window_end, '%Y-%m-%d') || ' (end of the ' || {{ grace }}
-            || '-day grace window), ' || printf('%.2f', contract_mrr - window_end_mrr) || ' below contract'
-            || coalesce(' (last invoice ' || last_invoice_id || ' of ' || strftime(last_invoice_at, '%Y-%m-%d') || ')', '')
+        deal_text || '; account ' || account_id || ' was billed MRR ' || {{ format_fixed('window_end_mrr', 2) }} || ' '
+            || {{ rc }} || ' on ' || {{ iso_date_text('window_end') }} || ' (end of the ' || {{ grace }}
+            || '-day grace window), ' || {{ format_fixed('contract_mrr - window_end_mrr', 2) }} || ' below contract'
+            || coalesce(' (last invoice ' || last_invoice_id || ' of ' || {{ iso_date_text('last_invoice_at') }} || ')', '')
             || '. Check the price, quantity and discounts billed against the contract.' as detail
     from deals
     where billed_in_window
@@ -127,14 +127,14 @@ unpaid as (
         i.amount_remaining,
         i.created_at,
         i.due_at,
-        {{ as_of_date() }} - cast(i.due_at as date) as days_past_due,
+        {{ dbt.datediff('cast(i.due_at as date)', as_of_date(), 'day') }} as days_past_due,
         cast(round(coalesce(im.recurring_mrr, 0), 6) as decimal(38, 6)) as recurring_mrr
     from {{ ref('stg_billing__invoices') }} as i
     left join {{ ref('int_billing__customer_accounts') }} as ca on ca.customer_id = i.customer_id
     left join invoice_mrr as im on im.invoice_id = i.invoice_id
     where cast(i.created_at as date) <= {{ as_of_date() }}
       and (
-        (i.status = 'open' and {{ as_of_date() }} - cast(i.due_at as date) > {{ dunning }})
+        (i.status = 'open' and {{ dbt.datediff('cast(i.due_at as date)', as_of_date(), 'day') }} > {{ dunning }})
         or i.status = 'uncollectible'
       )
 ),
@@ -146,15 +146,15 @@ unpaid_invoice as (
         cast(date_trunc('month', coalesce(due_at, created_at)) as date) as detected_for_month,
         recurring_mrr as amount_at_risk_mrr,
         'Invoice ' || invoice_id || ' of customer ' || customer_id || ' (account ' || coalesce(account_id, customer_id)
-            || '), created ' || strftime(created_at, '%Y-%m-%d')
-            || coalesce(', due ' || strftime(due_at, '%Y-%m-%d'), '')
-            || ', total ' || coalesce(printf('%.2f', total), '?') || ' ' || currency
-            || ', ' || coalesce(printf('%.2f', amount_remaining), '?') || ' ' || currency || ' remaining, '
+            || '), created ' || {{ iso_date_text('created_at') }}
+            || coalesce(', due ' || {{ iso_date_text('due_at') }}, '')
+            || ', total ' || coalesce({{ format_fixed('total', 2) }}, '?') || ' ' || currency
+            || ', ' || coalesce({{ format_fixed('amount_remaining', 2) }}, '?') || ' ' || currency || ' remaining, '
             || case
                  when status = 'uncollectible' then 'marked uncollectible'
                  else 'open ' || days_past_due || ' days past due (dunning after ' || {{ dunning }} || ' days)'
                end
-            || '; recurring MRR ' || printf('%.2f', recurring_mrr) || ' ' || {{ rc }}
+            || '; recurring MRR ' || {{ format_fixed('recurring_mrr', 2) }} || ' ' || {{ rc }}
             || case when status = 'uncollectible' then '. Recover the debt or stop the service.'
                     else '. Chase the payment.' end as detail
     from unpaid
@@ -167,8 +167,8 @@ billing_without_crm as (
         cast(date_trunc('month', {{ as_of_date() }}) as date) as detected_for_month,
         d.mrr as amount_at_risk_mrr,
         'Billing customer ' || ca.customer_id || coalesce(' "' || c.customer_name || '"', '')
-            || coalesce(' <' || c.email || '>', '') || ' has MRR ' || printf('%.2f', d.mrr) || ' ' || {{ rc }}
-            || ' on ' || strftime({{ as_of_date() }}, '%Y-%m-%d') || ' but no CRM account ('
+            || coalesce(' <' || c.email || '>', '') || ' has MRR ' || {{ format_fixed('d.mrr', 2) }} || ' ' || {{ rc }}
+            || ' on ' || {{ iso_date_text(as_of_date()) }} || ' but no CRM account ('
             || case ca.link_method
                  when 'missing_customer' then 'the customer is missing from the customer export'
                  else 'no metadata.crm_account_id naming an Account and no unique Account with its email domain'

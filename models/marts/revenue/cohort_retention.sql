@@ -11,7 +11,7 @@ cohorts as (
 )
 select
     m.first_month as cohort_month,
-    cast(datediff('month', m.first_month, m.month) as integer) as months_since_start,
+    cast({{ month_diff('m.first_month', 'm.month') }} as integer) as months_since_start,
     c.cohort_customers,
     count(*) filter (where m.mrr > 0) as retained_customers,
     cast(count(*) filter (where m.mrr > 0) as double) / c.cohort_customers as logo_retention,

@@ -12,10 +12,10 @@ customers as (
 billing_by_account as (
     select
         links.account_id,
-        string_agg(links.customer_id, ',' order by links.customer_id) as billing_customer_ids,
+        {{ sorted_string_agg('links.customer_id', "','") }} as billing_customer_ids,
         min(customers.customer_name) as customer_name,
         min(customers.country) as customer_country,
-        string_agg(distinct links.link_method, ',' order by links.link_method) as link_methods
+        {{ sorted_string_agg('links.link_method', "','", distinct=true) }} as link_methods
     from links
     left join customers on customers.customer_id = links.customer_id
     group by links.account_id

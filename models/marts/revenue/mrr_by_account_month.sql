@@ -55,7 +55,7 @@ constant_currency as (
     left join by_currency as prev
         on prev.account_id = cur.account_id
        and prev.currency = cur.currency
-       and prev.month = cast(cur.month - interval 1 month as date)
+       and prev.month = {{ date_add_months('cur.month', -1) }}
     group by cur.account_id, cur.month
 ),
 classified as (

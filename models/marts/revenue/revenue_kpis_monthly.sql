@@ -32,7 +32,7 @@ ttm as (
     from movements as cur
     inner join movements as base
         on base.account_id = cur.account_id
-       and base.month = cast(cur.month - interval 12 month as date)
+       and base.month = {{ date_add_months('cur.month', -12) }}
        and base.mrr > 0
     group by cur.month
 ),
@@ -53,7 +53,7 @@ acquisition_spend as (
 ),
 acquisition_cost as (
     select
-        cast(s.month + interval '{{ lag }}' month as date) as month,
+        {{ date_add_months('s.month', lag) }} as month,
         sum(s.amount * cast(r.to_reporting as decimal(38, 10))) as sm_cost
     from acquisition_spend as s
     left join rates as r on r.month = s.month and r.currency = s.currency
@@ -96,9 +96,9 @@ select
         / nullif(r.starting_mrr, 0) as net_mrr_churn_rate,
     cast(r.expansion_mrr as double) / nullif(r.starting_mrr, 0) as expansion_rate,
     cast(r.new_mrr + r.expansion_mrr as double) / nullif(r.churned_mrr + r.contraction_mrr, 0) as quick_ratio,
-    case when r.month >= cast(r.first_month + interval 12 month as date)
+    case when r.month >= {{ date_add_months('r.first_month', 12) }}
         then cast(ttm.ttm_current_mrr as double) / nullif(ttm.ttm_base_mrr, 0) end as nrr_ttm,
-    case when r.month >= cast(r.first_month + interval 12 month as date)
+    case when r.month >= {{ date_add_months('r.first_month', 12) }}
         then cast(ttm.ttm_capped_mrr as double) / nullif(ttm.ttm_base_mrr, 0) end as grr_ttm,
     cast(r.arpa_value * {{ gm }} / nullif(avg(r.logo_churn_rate) over (
         order by r.month rows between 6 preceding and 1 preceding), 0) as decimal(38, 6)) as ltv,

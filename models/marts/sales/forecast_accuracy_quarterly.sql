@@ -19,7 +19,7 @@ states as (
     from {{ ref('int_crm__opportunity_state_monthly') }}
     where is_quarter_start
         and close_date >= month
-        and close_date < cast({{ dbt.dateadd('month', 3, 'month') }} as date)
+        and close_date < {{ date_add_months('month', 3) }}
 ),
 
 forecasts as (

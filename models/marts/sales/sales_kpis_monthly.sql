@@ -49,7 +49,7 @@ ttm as (
         avg(case when c.is_won then cast(c.sales_cycle_days as double) end) as avg_cycle_days_ttm
     from months as m
     left join closed as c
-        on c.close_month >= cast({{ dbt.dateadd('month', -12, 'm.month') }} as date)
+        on c.close_month >= {{ date_add_months('m.month', -12) }}
         and c.close_month < m.month
     group by m.month
 ),

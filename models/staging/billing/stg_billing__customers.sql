@@ -22,4 +22,4 @@ select
     _source_file,
     _loaded_at
 from fields
-where not coalesce(cast(json_extract(record, '$.deleted') as boolean), false)
+where not coalesce(cast({{ json_str('record', '$.deleted') }} as boolean), false)

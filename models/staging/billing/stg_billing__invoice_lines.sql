@@ -20,7 +20,7 @@ lines as (
         latest._source_file,
         latest._load_id,
         latest._loaded_at,
-        unnest({{ json_items('latest.record', '$.lines.data[*]') }}) as line
+        {{ unnest_list(json_items('latest.record', '$.lines.data[*]')) }} as line
     from latest
 ),
 line_fields as (
@@ -46,7 +46,7 @@ select
     {{ epoch_s_to_timestamp(json_pick('f', line_paths, '$.period.end')) }} as period_end_at,
     coalesce({{ json_pick('f', line_paths, '$.price.id') }}, {{ json_pick('f', line_paths, '$.price') }}) as price_id,
     {{ json_pick('f', line_paths, '$.price.product') }} as product_id,
-    json_type({{ json_pick('j', json_paths, '$.price.recurring') }}) = 'OBJECT' as is_recurring,
+    {{ json_is_object(json_pick('j', json_paths, '$.price.recurring')) }} as is_recurring,
     {{ json_pick('f', line_paths, '$.price.recurring.interval') }} as recurring_interval,
     coalesce(cast({{ json_pick('f', line_paths, '$.price.recurring.interval_count') }} as integer), 1) as recurring_interval_count,
     {{ json_pick('f', line_paths, '$.price.recurring.usage_type') }} as usage_type,

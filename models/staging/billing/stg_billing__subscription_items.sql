@@ -5,7 +5,7 @@ with subs as (
     {{ latest_version('id') }}
 ),
 items as (
-    select s.id as subscription_id, unnest({{ json_items('s.record', '$.items.data[*]') }}) as item
+    select s.id as subscription_id, {{ unnest_list(json_items('s.record', '$.items.data[*]')) }} as item
     from subs as s
 ),
 fields as (

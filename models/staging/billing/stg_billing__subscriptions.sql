@@ -30,6 +30,6 @@ select
     cast({{ json_pick('j', json_paths, '$.discount.coupon.amount_off') }} as bigint) as coupon_amount_off_minor,
     {{ json_pick('f', paths, '$.discount.coupon.duration') }} as coupon_duration,
     cast({{ json_pick('j', json_paths, '$.discount.coupon.duration_in_months') }} as integer) as coupon_duration_in_months,
-    cast({{ json_pick('j', json_paths, '$.metadata') }} as json) as metadata,
+    {{ as_json(json_pick('j', json_paths, '$.metadata')) }} as metadata,
     _source_file
 from fields
