@@ -82,20 +82,27 @@ def run_dbt_on_spark(work: Path, raw_dir: Path, as_of: str, tests: bool) -> list
               "--target-path", str(work / "target"), "--log-path", str(work / "logs")]
     runner = dbtRunner()
     failed = []
-    steps = [
-        ["run-operation", "register_raw_parquet", "--args", json.dumps({"raw_dir": str(raw_dir)})],
-        ["seed"],
-        (["build", "--exclude-resource-type", "unit_test"] if tests else ["run"]) + ["--exclude", NOT_ON_SPARK],
-    ]
+    register = ["run-operation", "register_raw_parquet", "--args", json.dumps({"raw_dir": str(raw_dir)})]
+    if tests:  # dbt build: the seeds, the models and their tests
+        steps = [register, ["build", "--exclude-resource-type", "unit_test", "--exclude", NOT_ON_SPARK]]
+    else:
+        steps = [register, ["seed"], ["run", "--exclude", NOT_ON_SPARK]]
     for step in steps:
         started = time.monotonic()
         result = runner.invoke(step + common)
         print(f"  dbt {step[0]}: {time.monotonic() - started:.1f} s", flush=True)
         if result.exception is not None:
             raise result.exception
+        statuses: dict[str, int] = {}
         for r in getattr(result.result, "results", None) or []:
+            if getattr(r, "node", None) is None:  # a run-operation's result has no node
+                continue
+            kind = f"{r.node.resource_type} {r.status}"
+            statuses[kind] = statuses.get(kind, 0) + 1
             if str(r.status) in ("error", "fail"):
                 failed.append(f"{r.node.unique_id}: {(r.message or '').splitlines()[0][:300]}")
+        if statuses:
+            print("    " + ", ".join(f"{n} {k}" for k, n in sorted(statuses.items())), flush=True)
         if not result.success and not failed:
             failed.append(f"dbt {step[0]} failed")
     return failed
