@@ -3,7 +3,8 @@
     python -m devtools.compare_warehouses A.duckdb B.duckdb [--schemas marts,intermediate] [--cents]
 
 Every table of the chosen schemas (default: every dbt-built schema) must exist in both files with
-the same columns (the load-time lineage columns are left out), and the two must hold the same multiset of rows (EXCEPT ALL both ways). With
+the same columns (the load-time lineage columns are left out), and the two must hold the same
+multiset of rows (EXCEPT ALL both ways). With
 --cents, DOUBLE and DECIMAL columns are compared rounded to 2 decimals (money to the cent), for
 two engines whose floating-point sums may differ in the last bits. Exit status 1 on any
 difference, with one line per table that differs.

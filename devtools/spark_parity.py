@@ -83,10 +83,9 @@ def run_dbt_on_spark(work: Path, raw_dir: Path, as_of: str, tests: bool) -> list
     runner = dbtRunner()
     failed = []
     register = ["run-operation", "register_raw_parquet", "--args", json.dumps({"raw_dir": str(raw_dir)})]
-    if tests:  # dbt build: the seeds, the models and their tests
-        steps = [register, ["build", "--exclude-resource-type", "unit_test", "--exclude", NOT_ON_SPARK]]
-    else:
-        steps = [register, ["seed"], ["run", "--exclude", NOT_ON_SPARK]]
+    # one dbt build: the seeds and the models (and their data tests with `tests`)
+    skip = ["unit_test"] if tests else ["unit_test", "test"]
+    steps = [register, ["build", "--exclude-resource-type", *skip, "--exclude", NOT_ON_SPARK]]
     for step in steps:
         started = time.monotonic()
         result = runner.invoke(step + common)
@@ -113,7 +112,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("warehouse", type=Path)
     parser.add_argument("--as-of", required=True, help="the as_of_date the warehouse was built with")
     parser.add_argument("--work", type=Path, default=ROOT / "target" / "spark-parity")
-    parser.add_argument("--tests", action="store_true", help="dbt build (tests too) instead of dbt run")
+    parser.add_argument("--tests", action="store_true", help="run the data tests of the models too")
     args = parser.parse_args(argv)
     work = args.work.resolve()
     started = time.monotonic()

@@ -39,6 +39,15 @@
 {% macro duckdb__epoch_seconds(ts_expr) -%}epoch({{ ts_expr }}){%- endmacro %}
 {% macro spark__epoch_seconds(ts_expr) -%}(unix_micros(cast({{ ts_expr }} as timestamp)) / 1e6){%- endmacro %}
 
+{# An amount (DECIMAL, 6 decimals) times a conversion rate, exact on both engines. DuckDB keeps
+   every digit of a decimal product; Spark caps a product's precision at 38 by dropping decimals
+   (decimal(38, 6) x decimal(38, 10) keeps 6), which moved summed ad spend in the 6th decimal and,
+   divided by a time-decay weight near 4e-8, paid_cac by dollars. decimal(21, 6) x decimal(16, 10)
+   is decimal(38, 16) on Spark (37, 16 on DuckDB): amounts below 1e15, rates below 1e6. #}
+{% macro amount_times_rate(amount, rate) -%}
+  (cast({{ amount }} as decimal(21, 6)) * cast({{ rate }} as decimal(16, 10)))
+{%- endmacro %}
+
 {# Whole calendar months from a to b, counted as month boundaries crossed (2025-01-31 to
    2025-02-01 is 1), as DuckDB's date_diff('month', a, b) counts them. The same arithmetic on both
    engines: no dispatch needed. #}

@@ -34,7 +34,7 @@ mapped as (
 select
     m.month,
     m.channel,
-    sum(m.spend * cast(r.to_reporting as decimal(38, 10))) as media_spend,
+    sum({{ amount_times_rate('m.spend', 'r.to_reporting') }}) as media_spend,
     count(*) as spend_rows,
     count(*) filter (where m.channel_source = 'platform') as rows_mapped_by_platform
 from mapped as m

@@ -54,7 +54,7 @@ acquisition_spend as (
 acquisition_cost as (
     select
         {{ date_add_months('s.month', lag) }} as month,
-        sum(s.amount * cast(r.to_reporting as decimal(38, 10))) as sm_cost
+        sum({{ amount_times_rate('s.amount', 'r.to_reporting') }}) as sm_cost
     from acquisition_spend as s
     left join rates as r on r.month = s.month and r.currency = s.currency
     group by 1
